@@ -1,0 +1,40 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { useMe } from './api/auth';
+import { AppLayout } from './components/AppLayout';
+import { RequireAuth } from './components/RequireAuth';
+import { SessionFallback } from './components/SessionFallback';
+import { AccountPage } from './pages/AccountPage';
+import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
+import { LibraryPage } from './pages/LibraryPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { ResetPasswordPage } from './pages/ResetPasswordPage';
+import { SignupPage } from './pages/SignupPage';
+import { VerifyEmailPage } from './pages/VerifyEmailPage';
+
+export function App() {
+  return (
+    <Routes>
+      <Route index element={<HomeRedirect />} />
+      <Route path="signup" element={<SignupPage />} />
+      <Route path="verify-email" element={<VerifyEmailPage />} />
+      <Route path="login" element={<LoginPage />} />
+      <Route path="forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="reset-password/:uid/:token" element={<ResetPasswordPage />} />
+      <Route element={<RequireAuth />}>
+        <Route element={<AppLayout />}>
+          <Route path="library" element={<LibraryPage />} />
+          <Route path="account" element={<AccountPage />} />
+        </Route>
+      </Route>
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}
+
+/** "/" goes to the library when signed in, to the login page otherwise. */
+function HomeRedirect() {
+  const me = useMe();
+  if (me.data === undefined) return <SessionFallback error={me.error} onRetry={() => void me.refetch()} />;
+  return <Navigate to={me.data ? '/library' : '/login'} replace />;
+}

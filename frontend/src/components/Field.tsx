@@ -1,0 +1,34 @@
+import { useId, type InputHTMLAttributes } from 'react';
+
+interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+  label: string;
+  name: string;
+  /** The server's messages for this field, shown right under the input. */
+  errors?: string[];
+}
+
+/** A labelled input with its error message wired up for assistive technology. */
+export function Field({ label, name, errors, ...inputProps }: FieldProps) {
+  const id = useId();
+  const inputId = `${id}-input`;
+  const errorId = `${id}-error`;
+  const invalid = errors !== undefined && errors.length > 0;
+
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      <input
+        id={inputId}
+        name={name}
+        aria-invalid={invalid || undefined}
+        aria-describedby={invalid ? errorId : undefined}
+        {...inputProps}
+      />
+      {invalid && (
+        <p id={errorId} className="field-error">
+          {errors.join(' ')}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import type { FormEvent } from 'react';
+import { useResendVerification } from '../api/auth';
+import { formValues, useFocusFirstInvalidField } from '../lib/forms';
+import { Button } from './Button';
+import { Field } from './Field';
+import { FormError } from './FormError';
+import { Notice } from './Notice';
+
+/**
+ * "Resend verification e-mail": just the button when the address is known,
+ * otherwise a small form asking for it.
+ */
+export function ResendVerification({ email }: { email?: string }) {
+  const resend = useResendVerification();
+  const formRef = useFocusFirstInvalidField(resend.error);
+
+  if (resend.isSuccess) return <Notice>{resend.data.detail}</Notice>;
+
+  const button = (
+    <Button
+      type={email ? 'button' : 'submit'}
+      variant="secondary"
+      pending={resend.isPending}
+      pendingText="Sending…"
+      onClick={email ? () => resend.mutate(email) : undefined}
+    >
+      Resend verification e-mail
+    </Button>
+  );
+
+  if (email) {
+    return (
+      <div className="stack">
+        <FormError error={resend.error} />
+        {button}
+      </div>
+    );
+  }
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    resend.mutate(formValues(event, 'email').email);
+  }
+
+  return (
+    <form ref={formRef} className="form" onSubmit={handleSubmit}>
+      <FormError error={resend.error} shownFields={['email']} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        errors={resend.error?.fields.email}
+      />
+      {button}
+    </form>
+  );
+}

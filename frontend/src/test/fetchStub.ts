@@ -1,0 +1,62 @@
+import { vi } from 'vitest';
+
+export interface StubRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface StubResponse {
+  status?: number;
+  body?: unknown;
+}
+
+type Route = StubResponse | ((request: StubRequest) => StubResponse | Promise<StubResponse>);
+
+/**
+ * Replaces global fetch with a fake backend. Routes are keyed
+ * "METHOD /path"; an unexpected request fails the test loudly.
+ * Returns the list of requests made, in order.
+ */
+export function stubFetch(routes: Record<string, Route>): StubRequest[] {
+  const requests: StubRequest[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: string, init: RequestInit = {}) => {
+      const request: StubRequest = {
+        method: init.method ?? 'GET',
+        path: input,
+        headers: { ...(init.headers as Record<string, string>) },
+        body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+      };
+      requests.push(request);
+      const route = routes[`${request.method} ${request.path}`];
+      if (!route) throw new Error(`Unexpected request: ${request.method} ${request.path}`);
+      const { status = 200, body } = typeof route === 'function' ? await route(request) : route;
+      return new Response(body === undefined ? null : JSON.stringify(body), {
+        status,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    }),
+  );
+  return requests;
+}
+
+/** The body of an API error response. */
+export function apiError(code: string, detail: string, fields: Record<string, string[]> = {}) {
+  return { code, detail, fields };
+}
+
+export const SIGNED_OUT: StubResponse = {
+  status: 401,
+  body: apiError('not_authenticated', 'Authentication credentials were not provided.'),
+};
+
+export const USER = {
+  id: '7d6c2c1e-8a44-4f7e-9a53-1f1b1c0b9a01',
+  email: 'ada@example.com',
+  display_name: 'Ada Lovelace',
+  email_verified: true,
+  date_joined: '2025-01-31T09:30:00Z',
+};

@@ -26,5 +26,11 @@ export default defineConfig(({ command }) => ({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    unstubGlobals: true,
+    // Test files share one jsdom per worker instead of booting a fresh one
+    // each: the suite runs in a few seconds instead of ~15 on two cores.
+    // Every test builds its own query client and stubs its own fetch, and
+    // src/test/setup.ts clears the DOM and cookies after each test.
+    isolate: false,
   },
 }));

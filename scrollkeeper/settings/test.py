@@ -10,7 +10,10 @@ import tempfile
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
 os.environ.setdefault("DJANGO_ENV", "test")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scrollkeeper")
-os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{1 + int(_worker or 0) % 15}")
+# xdist workers inherit the controller's environment, so the per-worker default is set, not defaulted.
+if "REDIS_URL" not in os.environ or os.environ.get("SCROLLKEEPER_TEST_REDIS_PER_WORKER"):
+    os.environ["SCROLLKEEPER_TEST_REDIS_PER_WORKER"] = "1"
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{1 + int(_worker or 0) % 15}"
 os.environ.setdefault("SCROLLKEEPER_VAR_DIR", tempfile.mkdtemp(prefix="scrollkeeper-test-"))
 
 from .base import *  # noqa: F403, E402 - the test settings are the base settings plus the overrides below

@@ -1,0 +1,41 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { USER, apiError, stubFetch } from '../test/fetchStub';
+import { renderApp } from '../test/render';
+
+describe('SignupPage', () => {
+  it('signs up and asks the user to check their inbox', async () => {
+    document.cookie = 'csrftoken=t';
+    const requests = stubFetch({ 'POST /api/v1/auth/signup': { status: 201, body: USER } });
+    const { user } = renderApp('/signup');
+
+    await user.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Display name'), 'Ada Lovelace');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Sign up' }));
+
+    expect(await screen.findByRole('heading', { name: 'Check your inbox' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('We sent a verification link to ada@example.com');
+    expect(requests[0].body).toEqual({
+      email: 'ada@example.com',
+      display_name: 'Ada Lovelace',
+      password: 'correct horse battery',
+    });
+  });
+
+  it('shows the rate-limit message from the server', async () => {
+    document.cookie = 'csrftoken=t';
+    stubFetch({
+      'POST /api/v1/auth/signup': { status: 429, body: apiError('rate_limited', 'Too many attempts. Try again in 5 minutes.') },
+    });
+    const { user } = renderApp('/signup');
+
+    await user.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Display name'), 'Ada');
+    await user.type(screen.getByLabelText('Password'), 'pw');
+    await user.click(screen.getByRole('button', { name: 'Sign up' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many attempts. Try again in 5 minutes.');
+    expect(screen.getByRole('button', { name: 'Sign up' })).toBeEnabled();
+  });
+});

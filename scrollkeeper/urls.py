@@ -6,6 +6,7 @@ from core import exceptions, health, spa
 
 api_v1 = [
     path("auth/", include("accounts.api.urls")),
+    path("storage/", include("core.storage.urls")),
 ]
 
 urlpatterns = [

@@ -176,6 +176,8 @@ S3_BUCKET = env_str("S3_BUCKET")
 S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
 S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
 S3_REGION = env_str("S3_REGION", "us-east-1")
+# Where browsers reach the store, when not at S3_ENDPOINT_URL (e.g. MinIO behind a proxy).
+S3_PUBLIC_ENDPOINT_URL = env_str("S3_PUBLIC_ENDPOINT_URL") or S3_ENDPOINT_URL
 USE_S3 = bool(S3_BUCKET)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

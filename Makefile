@@ -71,7 +71,7 @@ compose-check: $(VENV)/.installed
 api-types-check: $(VENV)/.installed frontend/node_modules/.installed
 	@mkdir -p var
 	@DJANGO_SETTINGS_MODULE=scrollkeeper.settings.test $(PY) manage.py spectacular --format openapi-json --validate --fail-on-warn --file var/openapi.json
-	@$(NPM) exec --silent -- openapi-typescript ../var/openapi.json -o ../var/schema.d.ts >/dev/null
+	@frontend/node_modules/.bin/openapi-typescript var/openapi.json -o var/schema.d.ts >/dev/null
 	@diff -u frontend/src/api/schema.d.ts var/schema.d.ts || { echo "frontend/src/api/schema.d.ts is stale: run 'make api-types'"; exit 1; }
 
 api-types: $(VENV)/.installed frontend/node_modules/.installed

@@ -135,8 +135,9 @@ export function useRevokeToken() {
   return useMutation({
     mutationFn: revokeToken,
     onSuccess: (_, id) => {
-      queryClient.setQueryData<ApiTokenList>(authKeys.tokens, (list) =>
-        list && { results: list.results.filter((token) => token.id !== id) },
+      queryClient.setQueryData<ApiTokenList>(
+        authKeys.tokens,
+        (list) => list && { results: list.results.filter((token) => token.id !== id) },
       );
       return queryClient.invalidateQueries({ queryKey: authKeys.tokens });
     },

@@ -50,7 +50,9 @@ describe('api client', () => {
     stubFetch({
       'POST /api/v1/auth/signup': {
         status: 400,
-        body: apiError('invalid', 'Please fix the highlighted fields.', { email: ['Enter a valid email address.'] }),
+        body: apiError('invalid', 'Please fix the highlighted fields.', {
+          email: ['Enter a valid email address.'],
+        }),
       },
     });
 
@@ -66,7 +68,10 @@ describe('api client', () => {
   });
 
   it('turns a non-JSON server error into a readable ApiError', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('<h1>Bad Gateway</h1>', { status: 502 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('<h1>Bad Gateway</h1>', { status: 502 })),
+    );
 
     await expect(api.get('/api/v1/auth/me')).rejects.toMatchObject({
       status: 502,
@@ -76,7 +81,10 @@ describe('api client', () => {
   });
 
   it('turns a network failure into ApiError code network_error', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
 
     const error = await api.get('/api/v1/auth/me').catch((e: unknown) => e);
 

@@ -24,7 +24,7 @@ export class ApiError extends Error {
   }
 }
 
-export function readCookie(name: string): string | null {
+function readCookie(name: string): string | null {
   for (const pair of document.cookie.split(';')) {
     const separator = pair.indexOf('=');
     if (separator !== -1 && pair.slice(0, separator).trim() === name) {
@@ -112,7 +112,8 @@ async function csrfToken(): Promise<string> {
   if (!token) {
     throw new ApiError(0, {
       code: 'cookies_blocked',
-      detail: 'Your browser blocked the cookie Scrollkeeper needs to keep you safe. Allow cookies for this site and try again.',
+      detail:
+        'Your browser blocked the cookie Scrollkeeper needs to keep you safe. Allow cookies for this site and try again.',
       fields: {},
     });
   }

@@ -1,68 +1,28 @@
-// Hand-written types for the parts of the backend API the app uses today.
-// Once the backend publishes its schema, `npm run gen:api` writes the
-// generated equivalents to src/api/schema.d.ts.
+// The API's shapes, taken from the types generated from the backend's OpenAPI schema
+// (`make api-types` regenerates schema.d.ts; `make test` fails when it is stale).
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
 
 /** A UUID string. */
 export type Uuid = string;
 /** An ISO 8601 date-time string, e.g. "2025-01-31T09:30:00Z". */
 export type IsoDateTime = string;
 
-/** The body of every 4xx/5xx response. */
+/** The body of every 4xx/5xx response (core.exceptions on the server). */
 export interface ApiErrorBody {
   code: string;
   detail: string;
   fields: Record<string, string[]>;
 }
 
-/** The body of 200/202 responses that only carry a message. */
-export interface DetailResponse {
-  detail: string;
-}
-
-export interface User {
-  id: Uuid;
-  email: string;
-  display_name: string;
-  email_verified: boolean;
-  date_joined: IsoDateTime;
-}
-
-export interface ApiToken {
-  id: Uuid;
-  name: string;
-  /** The first characters of the secret, including "sk_". */
-  prefix: string;
-  created_at: IsoDateTime;
-  last_used_at: IsoDateTime | null;
-}
-
+export type DetailResponse = Schemas['DetailOut'];
+export type User = Schemas['UserOut'];
+export type ApiToken = Schemas['ApiTokenOut'];
 /** Only the create response carries the full secret. */
-export interface NewApiToken extends ApiToken {
-  token: string;
-}
-
-export interface ApiTokenList {
-  results: ApiToken[];
-}
-
-export interface SignupRequest {
-  email: string;
-  password: string;
-  display_name: string;
-}
-
-export interface LoginRequest {
-  email: string;
-  password: string;
-}
-
-export interface PasswordResetConfirmRequest {
-  uid: string;
-  token: string;
-  new_password: string;
-}
-
-export interface PasswordChangeRequest {
-  current_password: string;
-  new_password: string;
-}
+export type NewApiToken = Schemas['ApiTokenCreatedOut'];
+export type ApiTokenList = Schemas['ApiTokenListOut'];
+export type SignupRequest = Schemas['SignUpInRequest'];
+export type LoginRequest = Schemas['LoginInRequest'];
+export type PasswordResetConfirmRequest = Schemas['PasswordResetConfirmInRequest'];
+export type PasswordChangeRequest = Schemas['PasswordChangeInRequest'];

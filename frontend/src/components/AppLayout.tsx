@@ -24,7 +24,12 @@ export function AppLayout() {
           <span className="app-user-name" title={user.email}>
             {user.display_name || user.email}
           </span>
-          <Button variant="quiet" pending={logout.isPending} pendingText="Logging out…" onClick={() => logout.mutate()}>
+          <Button
+            variant="quiet"
+            pending={logout.isPending}
+            pendingText="Logging out…"
+            onClick={() => logout.mutate()}
+          >
             Log out
           </Button>
         </div>

@@ -16,23 +16,18 @@ export function ResendVerification({ email }: { email?: string }) {
 
   if (resend.isSuccess) return <Notice>{resend.data.detail}</Notice>;
 
-  const button = (
-    <Button
-      type={email ? 'button' : 'submit'}
-      variant="secondary"
-      pending={resend.isPending}
-      pendingText="Sending…"
-      onClick={email ? () => resend.mutate(email) : undefined}
-    >
-      Resend verification e-mail
-    </Button>
-  );
-
   if (email) {
     return (
       <div className="stack">
         <FormError error={resend.error} />
-        {button}
+        <Button
+          variant="secondary"
+          pending={resend.isPending}
+          pendingText="Sending…"
+          onClick={() => resend.mutate(email)}
+        >
+          Resend verification e-mail
+        </Button>
       </div>
     );
   }
@@ -53,7 +48,9 @@ export function ResendVerification({ email }: { email?: string }) {
         required
         errors={resend.error?.fields.email}
       />
-      {button}
+      <Button type="submit" variant="secondary" pending={resend.isPending} pendingText="Sending…">
+        Resend verification e-mail
+      </Button>
     </form>
   );
 }

@@ -36,7 +36,9 @@ export function ForgotPasswordPage() {
         </Notice>
       ) : (
         <form ref={formRef} className="form" onSubmit={handleSubmit}>
-          <p className="muted">Enter the email you signed up with and we'll send you a link to choose a new password.</p>
+          <p className="muted">
+            Enter the email you signed up with and we'll send you a link to choose a new password.
+          </p>
           <FormError error={reset.error} shownFields={['email']} />
           <Field
             label="Email"

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { SIGNED_OUT, USER, apiError, stubFetch } from '../test/fetchStub';
 import { renderApp } from '../test/render';
@@ -10,7 +10,9 @@ describe('LoginPage', () => {
       'GET /api/v1/auth/me': SIGNED_OUT,
       'POST /api/v1/auth/login': {
         status: 400,
-        body: apiError('invalid', 'Please correct the errors below.', { email: ['Enter a valid email address.'] }),
+        body: apiError('invalid', 'Please correct the errors below.', {
+          email: ['Enter a valid email address.'],
+        }),
       },
     });
     const { user } = renderApp('/login');
@@ -21,8 +23,9 @@ describe('LoginPage', () => {
     await user.click(screen.getByRole('button', { name: 'Log in' }));
 
     const email = screen.getByLabelText('Email');
-    expect(await screen.findByRole('alert')).toHaveTextContent('Please correct the errors below.');
-    expect(email).toHaveAttribute('aria-invalid', 'true');
+    await waitFor(() => expect(email).toHaveAttribute('aria-invalid', 'true'));
+    // Every message sits under its field, so no summary repeats it.
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(email).toHaveAccessibleDescription('Enter a valid email address.');
     expect(email).toHaveFocus();
     expect(screen.getByLabelText('Password')).not.toHaveAttribute('aria-invalid');
@@ -47,11 +50,18 @@ describe('LoginPage', () => {
     await user.type(screen.getByLabelText('Password'), 'correct horse');
     await user.click(screen.getByRole('button', { name: 'Log in' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Please verify your email address before logging in.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Please verify your email address before logging in.',
+    );
     await user.click(screen.getByRole('button', { name: 'Resend verification e-mail' }));
 
-    expect(await screen.findByRole('status')).toHaveTextContent('If that address needs verifying, a new link is on its way.');
-    expect(requests.at(-1)).toMatchObject({ path: '/api/v1/auth/verify-email/resend', body: { email: 'ada@example.com' } });
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'If that address needs verifying, a new link is on its way.',
+    );
+    expect(requests.at(-1)).toMatchObject({
+      path: '/api/v1/auth/verify-email/resend',
+      body: { email: 'ada@example.com' },
+    });
   });
 
   it('disables the button while logging in, then goes to a same-site next path', async () => {

@@ -45,7 +45,14 @@ export function LoginPage() {
         {login.error?.code === 'email_not_verified' && email && (
           <ResendVerification key={email} email={email} />
         )}
-        <Field label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors?.email} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          errors={fieldErrors?.email}
+        />
         <Field
           label="Password"
           name="password"

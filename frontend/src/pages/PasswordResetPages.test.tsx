@@ -23,7 +23,12 @@ describe('password reset', () => {
     const requests = stubFetch({
       'POST /api/v1/auth/password/reset/confirm': () =>
         ++attempt === 1
-          ? { status: 400, body: apiError('invalid', 'Please correct the errors below.', { new_password: ['This password is too common.'] }) }
+          ? {
+              status: 400,
+              body: apiError('invalid', 'Please correct the errors below.', {
+                new_password: ['This password is too common.'],
+              }),
+            }
           : { body: { detail: 'Password updated.' } },
     });
     const { user } = renderApp('/reset-password/MQ/abc-123');
@@ -36,8 +41,14 @@ describe('password reset', () => {
     await user.type(screen.getByLabelText('New password'), 'a much better passphrase');
     await user.click(screen.getByRole('button', { name: 'Set new password' }));
 
-    expect(await screen.findByRole('heading', { name: 'Your password has been changed' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'Your password has been changed' }),
+    ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login');
-    expect(requests.at(-1)?.body).toEqual({ uid: 'MQ', token: 'abc-123', new_password: 'a much better passphrase' });
+    expect(requests.at(-1)?.body).toEqual({
+      uid: 'MQ',
+      token: 'abc-123',
+      new_password: 'a much better passphrase',
+    });
   });
 });

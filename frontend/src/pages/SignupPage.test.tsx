@@ -26,7 +26,10 @@ describe('SignupPage', () => {
   it('shows the rate-limit message from the server', async () => {
     document.cookie = 'csrftoken=t';
     stubFetch({
-      'POST /api/v1/auth/signup': { status: 429, body: apiError('rate_limited', 'Too many attempts. Try again in 5 minutes.') },
+      'POST /api/v1/auth/signup': {
+        status: 429,
+        body: apiError('rate_limited', 'Too many attempts. Try again in 5 minutes.'),
+      },
     });
     const { user } = renderApp('/signup');
 

@@ -22,8 +22,8 @@ export function SignupPage() {
       <AuthCard title="Check your inbox">
         <Notice>
           <p>
-            We sent a verification link to <strong>{signup.variables.email}</strong>. Open it to
-            activate your account, then log in.
+            We sent a verification link to <strong>{signup.variables.email}</strong>. Open it to activate your
+            account, then log in.
           </p>
         </Notice>
         <p className="muted">Didn't get it? Check your spam folder, or send it again.</p>
@@ -49,7 +49,14 @@ export function SignupPage() {
     >
       <form ref={formRef} className="form" onSubmit={handleSubmit}>
         <FormError error={signup.error} shownFields={[...FIELDS]} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors?.email} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          errors={fieldErrors?.email}
+        />
         <Field
           label="Display name"
           name="display_name"

@@ -17,7 +17,10 @@ describe('VerifyEmailPage', () => {
   it("shows the server's reason and lets the user ask for a new link", async () => {
     document.cookie = 'csrftoken=t';
     const requests = stubFetch({
-      'POST /api/v1/auth/verify-email': { status: 400, body: apiError('expired_token', 'This link has expired.') },
+      'POST /api/v1/auth/verify-email': {
+        status: 400,
+        body: apiError('expired_token', 'This link has expired.'),
+      },
       'POST /api/v1/auth/verify-email/resend': { status: 202, body: { detail: 'A new link is on its way.' } },
     });
     const { user } = renderApp('/verify-email?token=old');

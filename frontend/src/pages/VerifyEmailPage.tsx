@@ -47,7 +47,10 @@ export function VerifyEmailPage() {
   return (
     <AuthCard title="We couldn't verify your email">
       <div role="alert" className="form-error">
-        <p>{verify.error?.detail ?? 'This verification link is incomplete. Use the link from the e-mail exactly as sent.'}</p>
+        <p>
+          {verify.error?.detail ??
+            'This verification link is incomplete. Use the link from the e-mail exactly as sent.'}
+        </p>
       </div>
       <p>Enter your email and we'll send you a new verification link.</p>
       <ResendVerification />

@@ -14,7 +14,9 @@ export function ApiTokensSection() {
       <h2 id="tokens-heading" ref={headingRef} tabIndex={-1}>
         API tokens
       </h2>
-      <p className="muted">API tokens let scripts and integrations use Scrollkeeper as you. Treat them like passwords.</p>
+      <p className="muted">
+        API tokens let scripts and integrations use Scrollkeeper as you. Treat them like passwords.
+      </p>
       <CreateTokenForm />
       <TokenList onRevoked={() => headingRef.current?.focus()} />
     </section>
@@ -36,7 +38,13 @@ function CreateTokenForm() {
       {create.isSuccess && <NewTokenSecret key={create.data.id} token={create.data} onDone={create.reset} />}
       <form ref={formRef} className="form form-inline" onSubmit={handleSubmit}>
         <FormError error={create.error} shownFields={['name']} />
-        <Field label="Token name" name="name" autoComplete="off" required errors={create.error?.fields.name} />
+        <Field
+          label="Token name"
+          name="name"
+          autoComplete="off"
+          required
+          errors={create.error?.fields.name}
+        />
         <Button type="submit" pending={create.isPending} pendingText="Creating…">
           Create token
         </Button>

@@ -43,12 +43,14 @@ export function NewTokenSecret({ token, onDone }: { token: NewApiToken; onDone: 
             Copy
           </Button>
         </div>
-        <p className="secret-copy-status" aria-live="polite">
-          {COPY_MESSAGES[copyState]}
-        </p>
-        <Button variant="quiet" onClick={onDone}>
-          Done
-        </Button>
+        <div className="secret-footer">
+          <p className="secret-copy-status" aria-live="polite">
+            {COPY_MESSAGES[copyState]}
+          </p>
+          <Button variant="secondary" onClick={onDone}>
+            Done
+          </Button>
+        </div>
       </div>
     </Notice>
   );

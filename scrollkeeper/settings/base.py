@@ -183,6 +183,25 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 # =============================================================================
+# Documents: upload limits (until billing sets them per plan) and parse limits
+# =============================================================================
+DOCUMENT_MAX_FILE_BYTES = env_int("DOCUMENT_MAX_FILE_BYTES", 512 * 1024 * 1024)
+TEAM_MAX_STORAGE_BYTES = env_int("TEAM_MAX_STORAGE_BYTES", 10 * 1024**3)
+TEAM_MAX_DOCUMENTS = env_int("TEAM_MAX_DOCUMENTS", 5000)
+# Above this size the browser uploads in parts (S3 multipart), each part retried on its own.
+UPLOAD_MULTIPART_THRESHOLD = env_int("UPLOAD_MULTIPART_THRESHOLD", 16 * 1024 * 1024)
+UPLOAD_PART_SIZE = env_int("UPLOAD_PART_SIZE", 16 * 1024 * 1024)
+UPLOAD_URL_EXPIRES = env_int("UPLOAD_URL_EXPIRES", 3600)
+UPLOAD_ABANDONED_AFTER = env_int("UPLOAD_ABANDONED_AFTER", 24 * 3600)
+DOWNLOAD_URL_EXPIRES = env_int("DOWNLOAD_URL_EXPIRES", 300)
+PARSE_MAX_PAGES = env_int("PARSE_MAX_PAGES", 5000)
+PARSE_MAX_SECONDS = env_int("PARSE_MAX_SECONDS", 120)
+PARSE_MAX_MEMORY_BYTES = env_int("PARSE_MAX_MEMORY_BYTES", 1024**3)
+PARSE_MAX_TEXT_CHARS = env_int("PARSE_MAX_TEXT_CHARS", 50_000_000)
+# A file that kills the worker this many times is failed instead of retried forever.
+PARSE_MAX_ATTEMPTS = 3
+
+# =============================================================================
 # Static files and the single-page app
 # =============================================================================
 STATIC_URL = "/static/"
@@ -198,7 +217,7 @@ STORAGES = {
     },
 }
 # Vite fingerprints everything under assets/, so browsers may keep those forever.
-WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/assets/.+\.[0-9a-zA-Z_-]{8,}\..+$"
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"
 
 # =============================================================================
 # Accounts and authentication

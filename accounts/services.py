@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
 from .models import ApiToken, User
+from .signals import user_signed_up
 
 VERIFY_SALT = "accounts.verify-email"
 TOKEN_PREFIX = "sk_"  # noqa: S105 - the public prefix of every token, not a secret
@@ -61,6 +62,7 @@ def user_sign_up(*, email: str, password: str, display_name: str, base_url: str)
     _validate_password(password, user=user, field="password")
     user.set_password(password)
     user.save()
+    user_signed_up.send(sender=User, user=user)
     user_send_verification(user=user, base_url=base_url)
     return user
 

@@ -1,5 +1,7 @@
-"""Websocket routes of every app, mounted under /ws/ by asgi.py."""
+"""Websocket routes, mounted by asgi.py."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from documents.consumers import LiveConsumer
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [path("ws/", LiveConsumer.as_asgi())]

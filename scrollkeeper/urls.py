@@ -7,6 +7,8 @@ from core import exceptions, health, spa
 api_v1 = [
     path("auth/", include("accounts.api.urls")),
     path("storage/", include("core.storage.urls")),
+    path("", include("teams.api.urls")),
+    path("teams/<uuid:team_id>/", include("documents.api.urls")),
 ]
 
 urlpatterns = [

@@ -165,6 +165,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 5,
     "unacked_restore_throttle": 1,
 }
+CELERY_BEAT_SCHEDULE = {
+    "clean-abandoned-uploads": {"task": "documents.tasks.clean_abandoned_uploads", "schedule": 3600.0},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
@@ -200,6 +203,8 @@ PARSE_MAX_MEMORY_BYTES = env_int("PARSE_MAX_MEMORY_BYTES", 1024**3)
 PARSE_MAX_TEXT_CHARS = env_int("PARSE_MAX_TEXT_CHARS", 50_000_000)
 # A file that kills the worker this many times is failed instead of retried forever.
 PARSE_MAX_ATTEMPTS = 3
+# Where the worker spools each file while parsing it (the system's temporary folder by default).
+PARSE_TMP_DIR = env_str("PARSE_TMP_DIR") or None
 
 # =============================================================================
 # Static files and the single-page app

@@ -251,6 +251,408 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What an invitation link offers (no sign-in needed)
+         * @description Public: the token is the authorisation, and only the invited address received it.
+         */
+        get: operations["invitations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the team, signed in with the invited address */
+        post: operations["invitations_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your teams, with your role in each */
+        get: operations["teams_list"];
+        put?: never;
+        /** Create a team (you own it) */
+        post: operations["teams_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team, with your role and permissions in it */
+        get: operations["teams_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete the team and everything in it (owners only) */
+        delete: operations["teams_destroy"];
+        options?: never;
+        head?: never;
+        /** Rename the team */
+        patch: operations["teams_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who did what in the team, newest first */
+        get: operations["teams_audit_log_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The team's collections */
+        get: operations["teams_collections_retrieve"];
+        put?: never;
+        /** Create a collection */
+        post: operations["teams_collections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/collections/{collection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a collection (its documents stay) */
+        delete: operations["teams_collections_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The team's documents, newest first (cursor-paginated) */
+        get: operations["teams_documents_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document with its metadata and outline */
+        get: operations["teams_documents_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete the document and its file */
+        delete: operations["teams_documents_destroy"];
+        options?: never;
+        head?: never;
+        /** Rename, tag or file */
+        patch: operations["teams_documents_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived URL of the PDF itself */
+        get: operations["teams_documents_download_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The text of pages [start, stop), at most 50 at a time */
+        get: operations["teams_documents_pages_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Parse a failed document again */
+        post: operations["teams_documents_retry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an upload: checks the plan's limits and returns where to send the file */
+        post: operations["teams_documents_uploads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/uploads/{upload_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Abandon an upload and drop what was stored of it */
+        delete: operations["teams_documents_uploads_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/uploads/{upload_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish an upload: verifies the stored file and queues its parse */
+        post: operations["teams_documents_uploads_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open invitations (pending or expired), newest first */
+        get: operations["teams_invitations_list"];
+        put?: never;
+        /** Invite someone by e-mail */
+        post: operations["teams_invitations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an invitation; its link stops working */
+        delete: operations["teams_invitations_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/invitations/{invitation_id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** E-mail the invitation again, valid 7 more days */
+        post: operations["teams_invitations_resend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the team (not as its last owner) */
+        post: operations["teams_leave_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members, owners first */
+        get: operations["teams_members_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/members/{membership_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member from the team */
+        delete: operations["teams_members_destroy"];
+        options?: never;
+        head?: never;
+        /** Change a member's role */
+        patch: operations["teams_members_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The team's tags */
+        get: operations["teams_tags_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/transfer-ownership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a member the owner; you become an admin */
+        post: operations["teams_transfer_ownership_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -284,17 +686,204 @@ export interface components {
             /** Format: date-time */
             readonly last_used_at: string | null;
         };
+        AuditEventOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly action: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly actor: components["schemas"]["UserRefOut"] | null;
+            readonly target_user: components["schemas"]["UserRefOut"] | null;
+            readonly data: unknown;
+        };
+        AuditLogPageOut: {
+            /**
+             * Format: uri
+             * @description The next (older) page, or null.
+             */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["AuditEventOut"][];
+        };
+        CollectionInRequest: {
+            name: string;
+            /** @default  */
+            description: string;
+        };
+        CollectionListOut: {
+            results: components["schemas"]["CollectionOut"][];
+        };
+        CollectionOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+            readonly description: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        CollectionRefOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+        };
+        CompletedPartInRequest: {
+            part_number: number;
+            etag: string;
+        };
         DetailOut: {
             detail: string;
+        };
+        DocumentDetailOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly title: string;
+            readonly filename: string;
+            readonly size: number;
+            readonly state: components["schemas"]["StateEnum"];
+            readonly error: components["schemas"]["ParseErrorOut"] | null;
+            readonly pages_done: number;
+            readonly pages_total: number | null;
+            readonly authors: unknown;
+            readonly doi: string;
+            readonly arxiv_id: string;
+            /** Format: uuid */
+            readonly duplicate_of: string | null;
+            readonly uploaded_by: components["schemas"]["UploaderOut"] | null;
+            readonly tags: string[];
+            readonly collections: components["schemas"]["CollectionRefOut"][];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly metadata: unknown;
+            readonly outline: unknown;
+            readonly pages_without_text: unknown;
+            /** Format: date-time */
+            readonly parsed_at: string | null;
+            readonly sha256: string;
+        };
+        DocumentOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly title: string;
+            readonly filename: string;
+            readonly size: number;
+            readonly state: components["schemas"]["StateEnum"];
+            readonly error: components["schemas"]["ParseErrorOut"] | null;
+            readonly pages_done: number;
+            readonly pages_total: number | null;
+            readonly authors: unknown;
+            readonly doi: string;
+            readonly arxiv_id: string;
+            /** Format: uuid */
+            readonly duplicate_of: string | null;
+            readonly uploaded_by: components["schemas"]["UploaderOut"] | null;
+            readonly tags: string[];
+            readonly collections: components["schemas"]["CollectionRefOut"][];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        DownloadOut: {
+            url: string;
+            expires_in: number;
         };
         EmailInRequest: {
             /** Format: email */
             email: string;
         };
+        InvitationAcceptInRequest: {
+            token: string;
+        };
+        InvitationInRequest: {
+            /** Format: email */
+            email: string;
+            /**
+             * @description admin, editor or viewer.
+             *
+             *     * `owner` - Owner
+             *     * `admin` - Admin
+             *     * `editor` - Editor
+             *     * `viewer` - Viewer
+             */
+            role: components["schemas"]["RoleEnum"];
+        };
+        InvitationListOut: {
+            results: components["schemas"]["InvitationOut"][];
+        };
+        InvitationOut: {
+            /** Format: uuid */
+            readonly id: string;
+            /** Format: email */
+            readonly email: string;
+            readonly role: components["schemas"]["RoleEnum"];
+            /**
+             * @description Lists show open invitations: pending or expired.
+             *
+             *     * `pending` - Pending
+             *     * `accepted` - Accepted
+             *     * `revoked` - Revoked
+             *     * `expired` - Expired
+             */
+            readonly status: components["schemas"]["StatusEnum"];
+            readonly invited_by: components["schemas"]["UserRefOut"] | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string;
+        };
+        /** @description What the invitation page shows before anyone signs in. */
+        InvitationPreviewOut: {
+            readonly team_name: string;
+            readonly inviter_name: string | null;
+            /**
+             * Format: email
+             * @description The invited address: sign up or log in with it.
+             */
+            readonly email: string;
+            readonly role: components["schemas"]["RoleEnum"];
+            readonly status: components["schemas"]["StatusEnum"];
+            /** Format: date-time */
+            readonly expires_at: string;
+        };
         LoginInRequest: {
             /** Format: email */
             email: string;
             password: string;
+        };
+        MemberListOut: {
+            results: components["schemas"]["MemberOut"][];
+        };
+        MemberOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly user: components["schemas"]["UserRefOut"];
+            readonly role: components["schemas"]["RoleEnum"];
+            /** Format: date-time */
+            readonly joined_at: string;
+        };
+        PageListOut: {
+            results: components["schemas"]["PageOut"][];
+        };
+        PageOut: {
+            readonly index: number;
+            readonly text: string;
+            /** Format: double */
+            readonly width: number;
+            /** Format: double */
+            readonly height: number;
+            readonly rotation: number;
+            readonly has_text_layer: boolean;
+        };
+        ParseErrorOut: {
+            code: string;
+            message: string;
+        };
+        PartTargetOut: {
+            part_number: number;
+            url: string;
         };
         PasswordChangeInRequest: {
             current_password: string;
@@ -305,6 +894,46 @@ export interface components {
             token: string;
             new_password: string;
         };
+        PatchedDocumentUpdateInRequest: {
+            title?: string;
+            tags?: string[];
+            collection_ids?: string[];
+        };
+        PatchedMemberRoleInRequest: {
+            role?: components["schemas"]["RoleEnum"];
+        };
+        PatchedTeamInRequest: {
+            name?: string;
+        };
+        /**
+         * @description * `annotations.comment` - annotations.comment
+         *     * `annotations.delete_any` - annotations.delete_any
+         *     * `annotations.highlight` - annotations.highlight
+         *     * `audit.view` - audit.view
+         *     * `billing.manage` - billing.manage
+         *     * `documents.delete_any` - documents.delete_any
+         *     * `documents.edit_own` - documents.edit_own
+         *     * `documents.upload` - documents.upload
+         *     * `documents.view` - documents.view
+         *     * `members.manage` - members.manage
+         *     * `members.manage_owners` - members.manage_owners
+         *     * `members.view` - members.view
+         *     * `team.delete` - team.delete
+         *     * `team.leave` - team.leave
+         *     * `team.transfer_ownership` - team.transfer_ownership
+         *     * `team.update` - team.update
+         *     * `team.view` - team.view
+         * @enum {string}
+         */
+        PermissionsEnum: "annotations.comment" | "annotations.delete_any" | "annotations.highlight" | "audit.view" | "billing.manage" | "documents.delete_any" | "documents.edit_own" | "documents.upload" | "documents.view" | "members.manage" | "members.manage_owners" | "members.view" | "team.delete" | "team.leave" | "team.transfer_ownership" | "team.update" | "team.view";
+        /**
+         * @description * `owner` - Owner
+         *     * `admin` - Admin
+         *     * `editor` - Editor
+         *     * `viewer` - Viewer
+         * @enum {string}
+         */
+        RoleEnum: "owner" | "admin" | "editor" | "viewer";
         SignUpInRequest: {
             /** Format: email */
             email: string;
@@ -312,8 +941,137 @@ export interface components {
             /** @default  */
             display_name: string;
         };
+        /**
+         * @description * `queued` - Queued
+         *     * `parsing` - Parsing
+         *     * `ready` - Ready
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        StateEnum: "queued" | "parsing" | "ready" | "failed";
+        /**
+         * @description * `pending` - Pending
+         *     * `accepted` - Accepted
+         *     * `revoked` - Revoked
+         *     * `expired` - Expired
+         * @enum {string}
+         */
+        StatusEnum: "pending" | "accepted" | "revoked" | "expired";
+        TagListOut: {
+            results: components["schemas"]["TagOut"][];
+        };
+        TagOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+        };
+        /** @description One of the caller's teams, built from the caller's membership of it. */
+        TeamDetailOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+            readonly slug: string;
+            readonly personal: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * @description The caller's role here.
+             *
+             *     * `owner` - Owner
+             *     * `admin` - Admin
+             *     * `editor` - Editor
+             *     * `viewer` - Viewer
+             */
+            readonly role: components["schemas"]["RoleEnum"];
+            /** @description null: unlimited. */
+            readonly seat_limit: number | null;
+            /** @description Members plus pending invitations. */
+            readonly seats_used: number;
+            /** @description What the caller's role may do here. */
+            readonly permissions: components["schemas"]["PermissionsEnum"][];
+        };
+        TeamInRequest: {
+            name: string;
+        };
+        TeamListOut: {
+            results: components["schemas"]["TeamOut"][];
+        };
+        /** @description One of the caller's teams, built from the caller's membership of it. */
+        TeamOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+            readonly slug: string;
+            readonly personal: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * @description The caller's role here.
+             *
+             *     * `owner` - Owner
+             *     * `admin` - Admin
+             *     * `editor` - Editor
+             *     * `viewer` - Viewer
+             */
+            readonly role: components["schemas"]["RoleEnum"];
+        };
         TokenInRequest: {
             token: string;
+        };
+        TransferOwnershipInRequest: {
+            /**
+             * Format: uuid
+             * @description The member who becomes an owner; you become an admin.
+             */
+            membership_id: string;
+        };
+        UploadCompleteInRequest: {
+            parts?: components["schemas"]["CompletedPartInRequest"][];
+        };
+        /** @description An upload in flight (``documents.services.UploadStart``): where the browser sends the bytes. */
+        UploadOut: {
+            /** Format: uuid */
+            id: string;
+            filename: string;
+            size: number;
+            method: components["schemas"]["UploadOutMethodEnum"];
+            part_size: number | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description For method 'post': the form to send the file with. */
+            target: components["schemas"]["UploadTargetOut"] | null;
+            /** @description For method 'multipart': PUT each part, keep each ETag. */
+            parts: components["schemas"]["PartTargetOut"][];
+        };
+        /**
+         * @description * `post` - Presigned POST
+         *     * `multipart` - Multipart
+         * @enum {string}
+         */
+        UploadOutMethodEnum: "post" | "multipart";
+        UploadStartInRequest: {
+            filename: string;
+            size: number;
+            /** @default application/pdf */
+            content_type: string;
+        };
+        UploadTargetOut: {
+            method: components["schemas"]["UploadTargetOutMethodEnum"];
+            url: string;
+            fields: {
+                [key: string]: string;
+            };
+            file_field: string;
+        };
+        /**
+         * @description * `POST` - POST
+         * @enum {string}
+         */
+        UploadTargetOutMethodEnum: "POST";
+        UploaderOut: {
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         UserOut: {
             /** Format: uuid */
@@ -324,6 +1082,13 @@ export interface components {
             readonly email_verified: boolean;
             /** Format: date-time */
             readonly date_joined: string;
+        };
+        UserRefOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+            /** Format: email */
+            readonly email: string;
         };
     };
     responses: never;
@@ -608,6 +1373,716 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DetailOut"];
+                };
+            };
+        };
+    };
+    invitations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreviewOut"];
+                };
+            };
+        };
+    };
+    invitations_accept_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAcceptInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDetailOut"];
+                };
+            };
+        };
+    };
+    teams_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamListOut"];
+                };
+            };
+        };
+    };
+    teams_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDetailOut"];
+                };
+            };
+        };
+    };
+    teams_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDetailOut"];
+                };
+            };
+        };
+    };
+    teams_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTeamInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDetailOut"];
+                };
+            };
+        };
+    };
+    teams_audit_log_list: {
+        parameters: {
+            query?: {
+                /** @description From `next` or `previous` of the last page. */
+                cursor?: string;
+                /** @description Up to 200; 50 by default. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPageOut"];
+                };
+            };
+        };
+    };
+    teams_collections_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionListOut"];
+                };
+            };
+        };
+    };
+    teams_collections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CollectionInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionOut"];
+                };
+            };
+        };
+    };
+    teams_collections_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_documents_list: {
+        parameters: {
+            query?: {
+                collection?: string;
+                cursor?: string;
+                ordering?: "-created_at" | "-title" | "created_at" | "title";
+                page_size?: number;
+                state?: "failed" | "parsing" | "queued" | "ready";
+                tag?: string;
+                uploader?: string;
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"][];
+                };
+            };
+        };
+    };
+    teams_documents_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetailOut"];
+                };
+            };
+        };
+    };
+    teams_documents_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_documents_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedDocumentUpdateInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetailOut"];
+                };
+            };
+        };
+    };
+    teams_documents_download_retrieve: {
+        parameters: {
+            query?: {
+                /** @description For the reader: no attachment header */
+                inline?: boolean;
+            };
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadOut"];
+                };
+            };
+        };
+    };
+    teams_documents_pages_retrieve: {
+        parameters: {
+            query?: {
+                start?: number;
+                stop?: number;
+            };
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageListOut"];
+                };
+            };
+        };
+    };
+    teams_documents_retry_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+        };
+    };
+    teams_documents_uploads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadStartInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadOut"];
+                };
+            };
+        };
+    };
+    teams_documents_uploads_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_documents_uploads_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UploadCompleteInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+        };
+    };
+    teams_invitations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationListOut"];
+                };
+            };
+        };
+    };
+    teams_invitations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+        };
+    };
+    teams_invitations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_invitations_resend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+        };
+    };
+    teams_leave_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_members_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberListOut"];
+                };
+            };
+        };
+    };
+    teams_members_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_members_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedMemberRoleInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberOut"];
+                };
+            };
+        };
+    };
+    teams_tags_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagListOut"];
+                };
+            };
+        };
+    };
+    teams_transfer_ownership_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferOwnershipInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDetailOut"];
                 };
             };
         };

@@ -1,0 +1,154 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from documents.models import Collection, Document, Page, Tag, Upload
+
+
+class UploadStartIn(serializers.Serializer[None]):
+    filename = serializers.CharField(max_length=1024)
+    size = serializers.IntegerField(min_value=1)
+    content_type = serializers.CharField(max_length=255, allow_blank=True, default="application/pdf")
+
+
+class UploadTargetOut(serializers.Serializer[None]):
+    method = serializers.ChoiceField(choices=["POST"])
+    url = serializers.CharField()
+    # Declared fields leave the class attributes (DRF's metaclass), so this does not shadow .fields.
+    fields = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]  # S3's name for the form fields
+    file_field = serializers.CharField()
+
+
+class PartTargetOut(serializers.Serializer[None]):
+    part_number = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class UploadOut(serializers.Serializer[Any]):
+    """An upload in flight (``documents.services.UploadStart``): where the browser sends the bytes."""
+
+    id = serializers.UUIDField(source="upload.id")
+    filename = serializers.CharField(source="upload.filename")
+    size = serializers.IntegerField(source="upload.size")
+    method = serializers.ChoiceField(source="upload.method", choices=Upload.Method.choices)
+    part_size = serializers.IntegerField(source="upload.part_size", allow_null=True)
+    expires_at = serializers.DateTimeField(source="upload.expires_at")
+    target = UploadTargetOut(allow_null=True, help_text="For method 'post': the form to send the file with.")
+    parts = PartTargetOut(many=True, help_text="For method 'multipart': PUT each part, keep each ETag.")
+
+
+class CompletedPartIn(serializers.Serializer[None]):
+    part_number = serializers.IntegerField(min_value=1, max_value=10_000)
+    etag = serializers.CharField(max_length=128)
+
+
+class UploadCompleteIn(serializers.Serializer[None]):
+    parts = CompletedPartIn(many=True, required=False)
+
+
+class TagOut(serializers.ModelSerializer[Tag]):
+    class Meta:
+        model = Tag
+        fields = ("id", "name")
+        read_only_fields = fields
+
+
+class CollectionRefOut(serializers.ModelSerializer[Collection]):
+    class Meta:
+        model = Collection
+        fields = ("id", "name")
+        read_only_fields = fields
+
+
+class CollectionOut(serializers.ModelSerializer[Collection]):
+    class Meta:
+        model = Collection
+        fields = ("id", "name", "description", "created_at")
+        read_only_fields = fields
+
+
+class CollectionIn(serializers.Serializer[None]):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class ParseErrorOut(serializers.Serializer[None]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class UploaderOut(serializers.Serializer[None]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class DocumentOut(serializers.ModelSerializer[Document]):
+    tags: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
+    collections = CollectionRefOut(many=True, read_only=True)
+    uploaded_by = UploaderOut(allow_null=True, read_only=True)
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields: tuple[str, ...] = (
+            "id", "title", "filename", "size", "state", "error", "pages_done", "pages_total", "authors",
+            "doi", "arxiv_id", "duplicate_of", "uploaded_by", "tags", "collections", "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(ParseErrorOut(allow_null=True))
+    def get_error(self, document: Document) -> dict[str, str] | None:
+        if document.state != Document.State.FAILED:
+            return None
+        return {"code": document.error_code, "message": document.error_message}
+
+
+class DocumentDetailOut(DocumentOut):
+    class Meta(DocumentOut.Meta):
+        fields = (*DocumentOut.Meta.fields, "metadata", "outline", "pages_without_text", "parsed_at", "sha256")
+        read_only_fields = fields
+
+
+class DocumentUpdateIn(serializers.Serializer[None]):
+    title = serializers.CharField(max_length=500, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50)
+    collection_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=100)
+
+
+class PageOut(serializers.ModelSerializer[Page]):
+    class Meta:
+        model = Page
+        fields = ("index", "text", "width", "height", "rotation", "has_text_layer")
+        read_only_fields = fields
+
+
+class PageListOut(serializers.Serializer[None]):
+    results = PageOut(many=True)
+
+
+class DownloadOut(serializers.Serializer[None]):
+    url = serializers.CharField()
+    expires_in = serializers.IntegerField()
+
+
+class TagListOut(serializers.Serializer[None]):
+    results = TagOut(many=True)
+
+
+class CollectionListOut(serializers.Serializer[None]):
+    results = CollectionOut(many=True)
+
+
+class DocumentFilterIn(serializers.Serializer[None]):
+    state = serializers.ChoiceField(choices=Document.State.choices, required=False)
+    tag = serializers.CharField(max_length=64, required=False)
+    collection = serializers.UUIDField(required=False)
+    uploader = serializers.UUIDField(required=False)
+
+
+class PageWindowIn(serializers.Serializer[None]):
+    start = serializers.IntegerField(min_value=0, default=0)
+    stop = serializers.IntegerField(min_value=1, required=False)

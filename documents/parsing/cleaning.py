@@ -1,0 +1,46 @@
+"""Text that leaves the parser is safe to store: PostgreSQL rejects NUL, and UTF-8 cannot carry lone surrogates.
+
+PDF text is whatever the producer put in its font tables, so extracted text routinely holds control
+characters (glyphs of math fonts without a Unicode map), NUL (UTF-16 strings read as bytes) and halves of
+surrogate pairs. They are removed here, once, for page text, metadata and outline titles alike.
+"""
+
+import re
+
+# C0 controls but tab and newline, DEL and the C1 block, lone surrogates, and the two noncharacters.
+# pdfium writes U+FFFE where a line ended in a hyphen and joins the word across the break, so dropping
+# it de-hyphenates ("pack\ufffeages" -> "packages"), which is what search wants.
+MIN_VISIBLE_CHARS = 16
+"""A page with fewer visible characters than this has (almost) no text, as far as the extractors go."""
+
+_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")
+# What counts as text when deciding whether an extractor found anything: not whitespace, not private-use
+# glyphs (unmapped symbol fonts), not U+FFFD (a character the extractor could not map).
+_VISIBLE = re.compile("[^\\s\ue000-\uf8ff\ufffd]")
+
+
+def clean_text(text: str) -> str:
+    """Page text with line breaks normalised to ``\\n`` and every unstorable character removed."""
+    return _UNWANTED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_line(value: object) -> str | None:
+    """A one-line value (metadata, outline title): cleaned, whitespace collapsed; None when nothing is left."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", _UNWANTED.sub("", str(value))).strip()
+    return text or None
+
+
+def visible_char_count(text: str, *, at_most: int) -> int:
+    """How many characters of ``text`` a reader could select or search for, counting up to ``at_most``.
+
+    The callers only ask "are there at least N", and stopping early spares a scan of every page's text.
+    """
+    count = 0
+    for _ in _VISIBLE.finditer(text):
+        count += 1
+        if count >= at_most:
+            break
+    return count

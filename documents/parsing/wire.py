@@ -1,0 +1,80 @@
+"""The JSON that crosses the process boundary: results out of the parsing child, and its progress events.
+
+JSON and not pickle on purpose: the child reads hostile files, and unpickling what a subverted child wrote
+would run its code in the worker. Decoding here only ever builds the result dataclasses.
+"""
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from .errors import ErrorCode, ParseError
+from .results import DocumentMetadata, Limits, OutlineItem, ParsedDocument, ParsedPage, QualityReport
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    """One line of the protocol. Strings were cleaned by the parser, so strict UTF-8 cannot fail on them."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_default).encode() + b"\n"
+
+
+def _default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not part of the wire format")
+
+
+def document_to_wire(document: ParsedDocument) -> dict[str, Any]:
+    return asdict(document)
+
+
+def error_to_wire(error: ParseError) -> dict[str, str]:
+    return {"code": error.code.value, "message": error.message}
+
+
+def limits_to_wire(limits: Limits) -> dict[str, Any]:
+    return asdict(limits)
+
+
+def limits_from_wire(data: dict[str, Any]) -> Limits:
+    return Limits(**data)
+
+
+def error_from_wire(data: dict[str, Any]) -> ParseError:
+    return ParseError(ErrorCode(data["code"]), str(data["message"]))
+
+
+def document_from_wire(data: dict[str, Any]) -> ParsedDocument:
+    metadata = data["metadata"]
+    quality = data["quality"]
+    created_at = metadata["created_at"]
+    return ParsedDocument(
+        metadata=DocumentMetadata(
+            title=metadata["title"],
+            authors=list(metadata["authors"]),
+            subject=metadata["subject"],
+            keywords=list(metadata["keywords"]),
+            created_at=datetime.fromisoformat(created_at) if created_at else None,
+            creator=metadata["creator"],
+            producer=metadata["producer"],
+        ),
+        page_count=int(data["page_count"]),
+        outline=[_outline_from_wire(item) for item in data["outline"]],
+        pages=[ParsedPage(**page) for page in data["pages"]],
+        doi=data["doi"],
+        arxiv_id=data["arxiv_id"],
+        sha256=data["sha256"],
+        quality=QualityReport(
+            pages_without_text=list(quality["pages_without_text"]),
+            pages_by_extractor=dict(quality["pages_by_extractor"]),
+            warnings=list(quality["warnings"]),
+        ),
+    )
+
+
+def _outline_from_wire(data: dict[str, Any]) -> OutlineItem:
+    return OutlineItem(
+        title=data["title"],
+        page_index=data["page_index"],
+        children=[_outline_from_wire(child) for child in data["children"]],
+    )

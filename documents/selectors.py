@@ -1,0 +1,57 @@
+"""Reads of a team's documents, always scoped through ``teams.selectors.team_scoped``."""
+
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+
+from teams.models import Team
+from teams.selectors import scoped_get, team_scoped
+
+from .models import Collection, Document, Page, Tag
+
+ORDERINGS = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+}
+
+
+def document_list(
+    *,
+    team: Team,
+    state: str | None = None,
+    tag: str | None = None,
+    collection_id: UUID | None = None,
+    uploader_id: UUID | None = None,
+) -> QuerySet[Document]:
+    documents = team_scoped(Document.objects.all(), team=team)
+    if state:
+        documents = documents.filter(state=state)
+    if tag:
+        documents = documents.filter(tags__name__iexact=tag)
+    if collection_id:
+        documents = documents.filter(collections__id=collection_id)
+    if uploader_id:
+        documents = documents.filter(uploaded_by_id=uploader_id)
+    return documents.select_related("uploaded_by").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        Prefetch("collections", queryset=Collection.objects.only("id", "name")),
+    )
+
+
+def document_get(*, team: Team, document_id: UUID | str) -> Document:
+    return scoped_get(document_list(team=team), team=team, pk=document_id)
+
+
+def page_list(*, document: Document, start: int = 0, stop: int | None = None) -> QuerySet[Page]:
+    pages = Page.objects.filter(document=document, index__gte=start)
+    return pages.filter(index__lt=stop) if stop is not None else pages
+
+
+def tag_list(*, team: Team) -> QuerySet[Tag]:
+    return team_scoped(Tag.objects.all(), team=team)
+
+
+def collection_list(*, team: Team) -> QuerySet[Collection]:
+    return team_scoped(Collection.objects.all(), team=team)

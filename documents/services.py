@@ -1,0 +1,565 @@
+"""Everything that changes documents: uploads, parsing results, edits, deletion."""
+
+import logging
+import math
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from core.exceptions import ApplicationError, ConflictError, NotFoundError
+from core.storage import get_storage
+from core.storage.base import PartTarget, UploadTarget
+from teams.models import Membership, Team
+from teams.selectors import scoped_get, team_scoped
+from teams.services import audit_record
+
+from .events import DocumentChanged, DocumentProgress, ParseErrorPayload, team_group
+from .models import Collection, Document, Page, Tag, Upload
+from .realtime import send_on_commit
+
+if TYPE_CHECKING:
+    from .parsing import OutlineItem, ParsedDocument
+
+logger = logging.getLogger(__name__)
+
+PDF_TYPES = {"application/pdf", "application/x-pdf", "application/octet-stream", ""}
+# The PDF header may follow some bytes of junk; readers look within the first kilobyte.
+SNIFF_BYTES = 1024
+# S3 allows at most 10,000 parts per multipart upload.
+MAX_PARTS = 10_000
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+def progress_event(document: Document) -> DocumentProgress:
+    error: ParseErrorPayload | None = None
+    if document.state == Document.State.FAILED:
+        error = {"code": document.error_code, "message": document.error_message}
+    return {
+        "type": "document.progress",
+        "team_id": str(document.team_id),
+        "document_id": str(document.pk),
+        "state": document.state,
+        "pages_done": document.pages_done,
+        "pages_total": document.pages_total,
+        "error": error,
+    }
+
+
+def _changed_on_commit(document: Document, *, deleted: bool = False) -> None:
+    event: DocumentChanged = {
+        "type": "document.changed",
+        "team_id": str(document.team_id),
+        "document_id": str(document.pk),
+        "deleted": deleted,
+    }
+    send_on_commit(team_group(document.team_id), event)
+
+
+# --- uploads -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadStart:
+    upload: Upload
+    target: UploadTarget | None
+    parts: list[PartTarget]
+
+
+def _check_limits(team: Team, *, size: int) -> None:
+    """The plan's limits (settings until billing sets them per plan), counting uploads in flight."""
+    if size > settings.DOCUMENT_MAX_FILE_BYTES:
+        raise ApplicationError(
+            f"This file is {_mib(size)}; the largest file your plan accepts is "
+            f"{_mib(settings.DOCUMENT_MAX_FILE_BYTES)}.",
+            code="file_too_large",
+            status_code=413,
+            fields={"size": ["The file is larger than your plan allows."]},
+        )
+    documents = team_scoped(Document.objects.all(), team=team)
+    pending = team_scoped(Upload.objects.filter(state=Upload.State.PENDING), team=team)
+    if documents.count() + pending.count() >= settings.TEAM_MAX_DOCUMENTS:
+        raise ConflictError(
+            f"Your team has reached its plan's limit of {settings.TEAM_MAX_DOCUMENTS} documents.",
+            code="document_limit_reached",
+        )
+    used = (documents.aggregate(total=Sum("size"))["total"] or 0) + (pending.aggregate(total=Sum("size"))["total"] or 0)
+    if used + size > settings.TEAM_MAX_STORAGE_BYTES:
+        raise ConflictError(
+            f"This upload would take your team over its {_mib(settings.TEAM_MAX_STORAGE_BYTES)} of storage "
+            f"({_mib(used)} used).",
+            code="storage_limit_reached",
+        )
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def _clean_filename(filename: str) -> str:
+    name = PurePosixPath(filename.replace("\\", "/")).name.strip()
+    return "".join(char for char in name if char.isprintable())[:255] or "document.pdf"
+
+
+@transaction.atomic
+def document_upload_start(*, actor: Membership, filename: str, size: int, content_type: str) -> UploadStart:
+    """Check the plan and return where the browser sends the bytes (never through this process)."""
+    team = actor.team
+    if content_type.split(";")[0].strip().lower() not in PDF_TYPES:
+        raise ApplicationError(
+            f"Only PDF files can be uploaded; this file is {content_type}.",
+            code="not_a_pdf",
+            status_code=415,
+            fields={"content_type": ["Not a PDF."]},
+        )
+    if size < 1:
+        raise ApplicationError("The file is empty.", code="empty_file", fields={"size": ["The file is empty."]})
+    _check_limits(team, size=size)
+
+    upload = Upload(
+        team=team,
+        uploaded_by=actor.user,
+        filename=_clean_filename(filename),
+        size=size,
+        expires_at=timezone.now() + timedelta(seconds=settings.UPLOAD_ABANDONED_AFTER),
+    )
+    upload.storage_key = f"teams/{team.pk}/documents/{upload.pk}.pdf"
+    storage = get_storage()
+    if size <= settings.UPLOAD_MULTIPART_THRESHOLD:
+        upload.method = Upload.Method.POST
+        upload.save()
+        target = storage.presigned_post(
+            key=upload.storage_key,
+            content_type="application/pdf",
+            max_bytes=size,
+            expires_in=settings.UPLOAD_URL_EXPIRES,
+        )
+        return UploadStart(upload=upload, target=target, parts=[])
+
+    upload.method = Upload.Method.MULTIPART
+    upload.part_size = max(settings.UPLOAD_PART_SIZE, math.ceil(size / MAX_PARTS))
+    upload.multipart_upload_id = storage.multipart_create(key=upload.storage_key, content_type="application/pdf")
+    upload.save()
+    parts = storage.multipart_part_targets(
+        key=upload.storage_key,
+        upload_id=upload.multipart_upload_id,
+        part_numbers=list(range(1, math.ceil(size / upload.part_size) + 1)),
+        expires_in=settings.UPLOAD_URL_EXPIRES,
+    )
+    return UploadStart(upload=upload, target=None, parts=parts)
+
+
+def _pending_upload(actor: Membership, upload_id: UUID | str) -> Upload:
+    upload = scoped_get(Upload.objects.select_for_update(), team=actor.team, pk=upload_id)
+    if upload.uploaded_by_id != actor.user_id:
+        raise NotFoundError("Not found.")
+    if upload.state != Upload.State.PENDING:
+        raise ConflictError(f"This upload is already {upload.state}.", code="upload_closed")
+    return upload
+
+
+def _verify_stored(upload: Upload, parts: list[tuple[int, str]] | None) -> ApplicationError | None:
+    """Raise for what the browser can still fix; return the error that ends this upload, if any."""
+    storage = get_storage()
+    if upload.method == Upload.Method.MULTIPART:
+        if not parts:
+            raise ApplicationError("List the uploaded parts with their ETags.", code="parts_missing")
+        try:
+            storage.multipart_complete(
+                key=upload.storage_key, upload_id=upload.multipart_upload_id, parts=sorted(parts)
+            )
+        except Exception as exc:
+            logger.info("multipart completion of %s refused: %s", upload.pk, exc)
+            raise ApplicationError(
+                "Some parts of the file did not arrive. Upload the missing parts and try again.",
+                code="upload_incomplete",
+            ) from exc
+
+    info = storage.head(key=upload.storage_key)
+    if info is None:
+        raise ApplicationError("The file has not arrived in storage yet.", code="upload_missing")
+    if info.size != upload.size:
+        return ApplicationError(
+            f"The stored file has {info.size:,} bytes, not the {upload.size:,} announced. Upload it again.",
+            code="size_mismatch",
+        )
+    if b"%PDF-" not in storage.read_head_bytes(key=upload.storage_key, length=SNIFF_BYTES):
+        return ApplicationError(f"{upload.filename} is not a PDF file.", code="not_a_pdf", status_code=415)
+    return None
+
+
+def document_upload_complete(
+    *, actor: Membership, upload_id: UUID | str, parts: list[tuple[int, str]] | None = None
+) -> Document:
+    """Verify what the browser stored (size, PDF header) and queue the parse once this commits.
+
+    A file that fails the checks is dropped from storage and its upload closed, so nothing
+    unverified is ever kept; the error is raised after that is committed.
+    """
+    with transaction.atomic():
+        upload = _pending_upload(actor, upload_id)
+        rejection = _verify_stored(upload, parts)
+        if rejection is None:
+            return _document_create(actor, upload)
+        upload.state = Upload.State.ABORTED
+        upload.save(update_fields=["state", "updated_at"])
+    get_storage().delete(key=upload.storage_key)
+    raise rejection
+
+
+def _document_create(actor: Membership, upload: Upload) -> Document:
+    document = Document.objects.create(
+        team=upload.team,
+        uploaded_by=actor.user,
+        title=os.path.splitext(upload.filename)[0][:500] or upload.filename,
+        filename=upload.filename,
+        size=upload.size,
+        storage_key=upload.storage_key,
+    )
+    upload.state = Upload.State.COMPLETED
+    upload.save(update_fields=["state", "updated_at"])
+    audit_record(
+        team=upload.team,
+        actor=actor.user,
+        action="document.uploaded",
+        data={"document_id": str(document.pk), "title": document.title, "size": document.size},
+    )
+    _enqueue_parse(document)
+    return document
+
+
+@transaction.atomic
+def document_upload_abort(*, actor: Membership, upload_id: UUID | str) -> None:
+    upload = _pending_upload(actor, upload_id)
+    _abort(upload)
+
+
+def _abort(upload: Upload) -> None:
+    storage = get_storage()
+    if upload.method == Upload.Method.MULTIPART:
+        storage.multipart_abort(key=upload.storage_key, upload_id=upload.multipart_upload_id)
+    storage.delete(key=upload.storage_key)
+    upload.state = Upload.State.ABORTED
+    upload.save(update_fields=["state", "updated_at"])
+
+
+def uploads_clean_abandoned() -> int:
+    """Abort uploads never completed and remove stored objects no document owns. Runs periodically."""
+    storage = get_storage()
+    now = timezone.now()
+    cleaned = 0
+    for upload in Upload.objects.filter(state=Upload.State.PENDING, expires_at__lt=now):
+        with transaction.atomic():
+            _abort(upload)
+        cleaned += 1
+    # Multipart uploads and objects the database does not know (a crash between the store and the commit).
+    cutoff = now - timedelta(seconds=settings.UPLOAD_ABANDONED_AFTER)
+    known_uploads = set(Upload.objects.filter(state=Upload.State.PENDING).values_list("multipart_upload_id", flat=True))
+    for pending in storage.multipart_list_pending(prefix="teams/"):
+        if pending.started_at < cutoff and pending.upload_id not in known_uploads:
+            storage.multipart_abort(key=pending.key, upload_id=pending.upload_id)
+            cleaned += 1
+    stored = storage.list_keys(prefix="teams/")
+    owned = set(
+        Document.objects.filter(storage_key__in=[key for key, _ in stored]).values_list("storage_key", flat=True)
+    )
+    owned |= set(Upload.objects.filter(state=Upload.State.PENDING).values_list("storage_key", flat=True))
+    for key, modified in stored:
+        if modified < cutoff and key not in owned:
+            storage.delete(key=key)
+            cleaned += 1
+    return cleaned
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def _enqueue_parse(document: Document) -> None:
+    from .tasks import parse_document
+
+    event = progress_event(document)
+    document_id = str(document.pk)
+    send_on_commit(team_group(document.team_id), event)
+    transaction.on_commit(lambda: parse_document.delay(document_id))
+
+
+@transaction.atomic
+def document_retry(*, actor: Membership, document_id: UUID | str) -> Document:
+    document = scoped_get(Document.objects.select_for_update(), team=actor.team, pk=document_id)
+    if document.state != Document.State.FAILED:
+        raise ConflictError("Only a document whose parse failed can be retried.", code="not_failed")
+    document.state = Document.State.QUEUED
+    document.error_code = document.error_message = ""
+    document.attempts = 0
+    document.pages_done = 0
+    document.save(update_fields=["state", "error_code", "error_message", "attempts", "pages_done", "updated_at"])
+    _enqueue_parse(document)
+    return document
+
+
+# --- edits ---------------------------------------------------------------------------------------
+
+
+def _names(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        name = value.strip()
+        if name:
+            seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+@transaction.atomic
+def document_update(
+    *,
+    actor: Membership,
+    document_id: UUID | str,
+    title: str | None = None,
+    tags: list[str] | None = None,
+    collection_ids: list[UUID] | None = None,
+) -> Document:
+    """Rename, re-tag or re-file. Editors may change their own documents; admins and owners any."""
+    document = scoped_get(Document.objects.select_for_update(), team=actor.team, pk=document_id)
+    _require_edit_rights(actor, document)
+    if title is not None:
+        document.title = title.strip()[:500] or document.filename
+        document.save(update_fields=["title", "updated_at"])
+    if tags is not None:
+        tag_objects = [_tag_get_or_create(actor.team, name) for name in _names(tags)]
+        document.tags.set(tag_objects)
+    if collection_ids is not None:
+        collections = list(team_scoped(Collection.objects.filter(pk__in=collection_ids), team=actor.team))
+        if len(collections) != len(set(collection_ids)):
+            raise NotFoundError("One of the collections does not exist.", fields={"collection_ids": ["Not found."]})
+        document.collections.set(collections)
+    Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
+    _changed_on_commit(document)
+    return document
+
+
+def _require_edit_rights(actor: Membership, document: Document) -> None:
+    from teams.roles import has_permission
+
+    if has_permission(actor.role, "documents.delete_any"):
+        return
+    if document.uploaded_by_id == actor.user_id and has_permission(actor.role, "documents.edit_own"):
+        return
+    from core.exceptions import PermissionDeniedError
+
+    raise PermissionDeniedError("You can change only the documents you uploaded.")
+
+
+def _tag_get_or_create(team: Team, name: str) -> Tag:
+    existing = team_scoped(Tag.objects.filter(name__iexact=name), team=team).first()
+    return existing or Tag.objects.create(team=team, name=name[:64])
+
+
+@transaction.atomic
+def document_delete(*, actor: Membership, document_id: UUID | str) -> None:
+    """Delete the document, its pages and its stored file (the file once the deletion commits)."""
+    document = scoped_get(Document.objects.select_for_update(), team=actor.team, pk=document_id)
+    _require_edit_rights(actor, document)
+    key = document.storage_key
+    audit_record(
+        team=actor.team,
+        actor=actor.user,
+        action="document.deleted",
+        data={"document_id": str(document.pk), "title": document.title},
+    )
+    _changed_on_commit(document, deleted=True)
+    document.delete()
+    transaction.on_commit(lambda: get_storage().delete(key=key))
+
+
+@transaction.atomic
+def collection_create(*, actor: Membership, name: str, description: str = "") -> Collection:
+    if team_scoped(Collection.objects.filter(name__iexact=name.strip()), team=actor.team).exists():
+        raise ConflictError("A collection with this name exists.", code="name_taken", fields={"name": ["Taken."]})
+    return Collection.objects.create(team=actor.team, name=name.strip(), description=description)
+
+
+@transaction.atomic
+def collection_delete(*, actor: Membership, collection_id: UUID | str) -> None:
+    scoped_get(Collection.objects.all(), team=actor.team, pk=collection_id).delete()
+
+
+class TransientError(Exception):
+    """Storage or the database could not be reached: the task retries with backoff."""
+
+
+def _fail(document: Document, *, code: str, message: str) -> None:
+    document.state = Document.State.FAILED
+    document.error_code = code
+    document.error_message = message[:500]
+    document.save(update_fields=["state", "error_code", "error_message", "updated_at"])
+
+
+def _claim_for_parse(document_id: str) -> Document | None:
+    """Mark the document parsing and count the attempt; None when there is nothing to do.
+
+    The attempt is counted before the parse starts, so a file that kills the worker process (and
+    comes back through ``reject_on_worker_lost``) is failed after PARSE_MAX_ATTEMPTS, not looped on.
+    """
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.state in {Document.State.READY, Document.State.FAILED}:
+            return None  # deleted meanwhile, or a duplicate delivery of a finished task
+        document.attempts += 1
+        if document.attempts > settings.PARSE_MAX_ATTEMPTS:
+            _fail(
+                document,
+                code="corrupt",
+                message=f"Parsing this file stopped the worker {settings.PARSE_MAX_ATTEMPTS} times; "
+                "it is probably damaged.",
+            )
+        else:
+            document.state = Document.State.PARSING
+            document.pages_done = 0
+            document.save(update_fields=["state", "attempts", "pages_done", "updated_at"])
+        return document
+
+
+def _requeue(document: Document) -> None:
+    """A transient failure does not count as an attempt: the task retries later."""
+    Document.objects.filter(pk=document.pk).update(state=Document.State.QUEUED, attempts=F("attempts") - 1)
+
+
+def document_parse(*, document_id: str) -> None:
+    """Fetch the stored file, parse it in a sandboxed child process, store its pages.
+
+    Idempotent: a rerun replaces the page rows in one transaction. Bad files end ``failed`` with the
+    parser's code; storage trouble raises :class:`TransientError` for the task to retry.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from .parsing import Limits, ParseError, ParserUnavailable, parse_in_subprocess
+    from .realtime import EventSender
+
+    document = _claim_for_parse(document_id)
+    if document is None:
+        return
+    with EventSender() as sender:
+        sender.progress(progress_event(document))
+        if document.state == Document.State.FAILED:
+            return
+        limits = Limits(
+            max_pages=settings.PARSE_MAX_PAGES,
+            max_text_chars=settings.PARSE_MAX_TEXT_CHARS,
+            max_seconds=settings.PARSE_MAX_SECONDS,
+            max_memory_bytes=settings.PARSE_MAX_MEMORY_BYTES,
+            max_file_bytes=settings.DOCUMENT_MAX_FILE_BYTES,
+        )
+        last_saved = [0.0]
+
+        def on_page(done: int, total: int) -> None:
+            document.pages_done, document.pages_total = done, total
+            sender.progress(progress_event(document))
+            now = time.monotonic()
+            if now - last_saved[0] > 1.0:  # REST readers (reconnecting browsers) see progress too
+                last_saved[0] = now
+                Document.objects.filter(pk=document.pk).update(pages_done=done, pages_total=total)
+
+        with tempfile.NamedTemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR) as local:
+            try:
+                get_storage().download_to(key=document.storage_key, fileobj=local)
+                local.flush()
+            except (BotoCoreError, ClientError, OSError) as exc:
+                _requeue(document)
+                raise TransientError(f"fetching {document.storage_key}: {exc}") from exc
+            try:
+                parsed = parse_in_subprocess(local.name, limits=limits, on_page=on_page)
+            except ParseError as exc:
+                _fail(document, code=str(exc.code), message=exc.message)
+                sender.progress(progress_event(document))
+                return
+            except ParserUnavailable as exc:  # the machine's fault, not the file's
+                _requeue(document)
+                raise TransientError(str(exc)) from exc
+
+        _store_parsed(document, parsed)
+        sender.progress(progress_event(document))
+    _changed_on_commit(document)
+
+
+def _store_parsed(document: Document, parsed: "ParsedDocument") -> None:
+    with transaction.atomic():
+        Document.objects.select_for_update().filter(pk=document.pk).first()
+        Page.objects.filter(document=document).delete()
+        Page.objects.bulk_create(
+            (
+                Page(
+                    document=document,
+                    index=page.index,
+                    text=page.text,
+                    width=page.width,
+                    height=page.height,
+                    rotation=page.rotation,
+                    has_text_layer=page.has_text_layer,
+                )
+                for page in parsed.pages
+            ),
+            batch_size=500,
+        )
+        metadata = parsed.metadata
+        document.title = (metadata.title or document.title)[:500]
+        document.authors = metadata.authors
+        document.metadata = {
+            "subject": metadata.subject,
+            "keywords": metadata.keywords,
+            "created_at": metadata.created_at.isoformat() if metadata.created_at else None,
+            "creator": metadata.creator,
+            "producer": metadata.producer,
+            "pages_by_extractor": parsed.quality.pages_by_extractor,
+            "warnings": parsed.quality.warnings,
+        }
+        document.outline = [_outline_json(item) for item in parsed.outline]
+        document.doi = parsed.doi or ""
+        document.arxiv_id = parsed.arxiv_id or ""
+        document.sha256 = parsed.sha256
+        document.pages_without_text = parsed.quality.pages_without_text
+        document.pages_total = document.pages_done = parsed.page_count
+        document.duplicate_of = (
+            team_scoped(Document.objects.filter(sha256=parsed.sha256), team=document.team)
+            .exclude(pk=document.pk)
+            .order_by("created_at")
+            .first()
+        )
+        document.state = Document.State.READY
+        document.error_code = document.error_message = ""
+        document.parsed_at = timezone.now()
+        document.save()
+
+
+def _outline_json(item: "OutlineItem") -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "page_index": item.page_index,
+        "children": [_outline_json(child) for child in item.children],
+    }
+
+
+def document_fail_unavailable(*, document_id: str) -> None:
+    """The parse could not run (storage unreachable through every retry): fail it, retryable by users."""
+    from .realtime import send_to_group
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.state not in {Document.State.QUEUED, Document.State.PARSING}:
+            return
+        _fail(
+            document,
+            code="storage_unavailable",
+            message="The file could not be fetched from storage. Try again in a moment.",
+        )
+    send_to_group(team_group(document.team_id), progress_event(document))

@@ -1,0 +1,70 @@
+"""Documents' objects and request bodies for the tenant-isolation test (tests/teams/isolation.py)."""
+
+import io
+from typing import Any
+from uuid import UUID
+
+from core.storage import get_storage
+from documents import services
+from documents.models import Collection, Document
+from tests.teams.isolation import BodySample, KwargSample, World
+
+MINIMAL_PDF = b"%PDF-1.7\n" + b"0" * 512 + b"\n%%EOF\n"
+TEAM = "/api/v1/teams/<uuid:team_id>"
+
+
+def _failed_document(world: World) -> UUID:
+    """The owner's document whose parse failed: every method on it, retry included, can succeed."""
+    team = world.victim.team
+    document = Document.objects.create(
+        team=team,
+        uploaded_by=world.victim.owner.user,
+        title="Victim's unpublished draft",
+        filename="draft.pdf",
+        size=len(MINIMAL_PDF),
+        storage_key=f"teams/{team.pk}/documents/isolation-draft.pdf",
+        state=Document.State.FAILED,
+        error_code="corrupt",
+        error_message="The file is damaged.",
+    )
+    get_storage().upload_from(key=document.storage_key, fileobj=io.BytesIO(MINIMAL_PDF), content_type="application/pdf")
+    return document.pk
+
+
+def _pending_upload(world: World) -> UUID:
+    """An upload in flight of the owner's whose bytes have arrived, so completing it succeeds."""
+    start = services.document_upload_start(
+        actor=world.victim.owner, filename="draft.pdf", size=len(MINIMAL_PDF), content_type="application/pdf"
+    )
+    get_storage().upload_from(
+        key=start.upload.storage_key, fileobj=io.BytesIO(MINIMAL_PDF), content_type="application/pdf"
+    )
+    return start.upload.pk
+
+
+def _collection(world: World) -> UUID:
+    return Collection.objects.create(team=world.victim.team, name="Victim's reading list").pk
+
+
+KWARG_SAMPLES: dict[str, KwargSample] = {
+    "document_id": _failed_document,
+    "upload_id": _pending_upload,
+    "collection_id": _collection,
+}
+
+
+def _no_body(world: World) -> dict[str, Any] | None:
+    return None
+
+
+BODY_SAMPLES: dict[tuple[str, str], BodySample] = {
+    (f"{TEAM}/documents/uploads", "POST"): lambda world: {
+        "filename": "paper.pdf",
+        "size": 2048,
+        "content_type": "application/pdf",
+    },
+    (f"{TEAM}/documents/uploads/<uuid:upload_id>/complete", "POST"): lambda world: {},
+    (f"{TEAM}/documents/<uuid:document_id>", "PATCH"): lambda world: {"title": "Renamed", "tags": ["optics"]},
+    (f"{TEAM}/documents/<uuid:document_id>/retry", "POST"): _no_body,
+    (f"{TEAM}/collections", "POST"): lambda world: {"name": "Reading group"},
+}

@@ -1,0 +1,130 @@
+"""The /ws/ socket: session-authenticated, origin-checked, and only ever hearing its user's teams."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from accounts.models import User
+from documents.events import team_group
+from documents.realtime import EventSender, send_to_group
+from scrollkeeper.asgi import application
+from teams.models import Team
+from teams.services import member_remove
+from tests.factories import MembershipFactory, UserFactory, make_team
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _cookie(user: User) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+def _socket(cookie: bytes | None, origin: bytes = b"http://localhost") -> WebsocketCommunicator:
+    """A socket sending the session ``cookie`` of :func:`_cookie`, made before the scenario runs."""
+    headers = [(b"origin", origin), (b"host", b"localhost")]
+    if cookie is not None:
+        headers.append((b"cookie", cookie))
+    return WebsocketCommunicator(application, "/ws/", headers=headers)
+
+
+def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run on a fresh event loop in its own thread: the browser tests leave Playwright's loop running
+    in the main thread."""
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+
+
+def _progress(team: Team, document_id: str = "d1") -> dict[str, Any]:
+    return {
+        "type": "document.progress",
+        "team_id": str(team.pk),
+        "document_id": document_id,
+        "state": "parsing",
+        "pages_done": 1,
+        "pages_total": 3,
+        "error": None,
+    }
+
+
+def test_members_hear_their_team_and_outsiders_do_not() -> None:
+    team = make_team()
+    member = _cookie(MembershipFactory.create(team=team).user)
+    outsider = UserFactory.create()
+    make_team(owner=outsider, name="Other lab")
+    outsider_cookie = _cookie(outsider)
+
+    async def scenario() -> None:
+        inside, outside = _socket(member), _socket(outsider_cookie)
+        assert (await inside.connect())[0]
+        assert (await outside.connect())[0]
+        await asyncio.to_thread(send_to_group, team_group(team.pk), _progress(team))
+        assert await inside.receive_json_from(timeout=3) == _progress(team)
+        assert await outside.receive_nothing(timeout=0.3)
+        await inside.disconnect()
+        await outside.disconnect()
+
+    run(scenario)
+
+
+def test_anonymous_and_foreign_origins_are_refused() -> None:
+    user = _cookie(UserFactory.create())
+
+    async def scenario() -> None:
+        connected, _ = await _socket(None).connect()
+        assert not connected
+        connected, _ = await _socket(user, origin=b"https://evil.example").connect()
+        assert not connected
+
+    run(scenario)
+
+
+def test_removal_from_a_team_closes_the_socket() -> None:
+    owner = UserFactory.create()
+    team = make_team(owner=owner)
+    member = MembershipFactory.create(team=team)
+    owner_membership = team.memberships.get(user=owner)
+    cookie = _cookie(member.user)
+
+    async def scenario() -> None:
+        socket = _socket(cookie)
+        assert (await socket.connect())[0]
+        await database_sync_to_async(member_remove)(actor=owner_membership, membership_id=member.pk)
+        output = await socket.receive_output(timeout=3)
+        assert output == {"type": "websocket.close", "code": 4403}
+
+    run(scenario)
+
+
+def test_progress_is_throttled_but_state_changes_always_go_out() -> None:
+    team = make_team()
+    member = _cookie(MembershipFactory.create(team=team).user)
+
+    async def scenario() -> None:
+        socket = _socket(member)
+        assert (await socket.connect())[0]
+
+        def send_burst() -> None:
+            with EventSender() as sender:
+                for done in range(1, 21):
+                    sender.progress({**_progress(team), "pages_done": done, "pages_total": 20})  # type: ignore[typeddict-item]
+                sender.progress({**_progress(team), "state": "ready", "pages_done": 20, "pages_total": 20})  # type: ignore[typeddict-item]
+
+        await asyncio.to_thread(send_burst)
+        received = [await socket.receive_json_from(timeout=3)]
+        while not await socket.receive_nothing(timeout=0.3):
+            received.append(await socket.receive_json_from())
+        assert received[0]["pages_done"] == 1
+        assert received[-1]["state"] == "ready"
+        assert len(received) < 5  # twenty page events inside 250 ms collapse to the first and the state change
+        await socket.disconnect()
+
+    run(scenario)

@@ -50,9 +50,10 @@ run: install build
 
 test: lint typecheck check migrations-check compose-check api-types-check frontend-test backend-test
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed frontend/node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(NPM) run format:check --silent
 
 typecheck: $(VENV)/.installed frontend/node_modules/.installed
 	$(VENV)/bin/mypy .

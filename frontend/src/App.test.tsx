@@ -1,13 +1,14 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_OUT, USER, stubFetch } from './test/fetchStub';
+import { SIGNED_OUT, TEAM, signedInRoutes, stubFetch } from './test/fetchStub';
 import { renderApp } from './test/render';
 
 describe('App routes', () => {
   it('sends / to the library when signed in', async () => {
-    stubFetch({ 'GET /api/v1/auth/me': { body: USER } });
+    stubFetch(signedInRoutes());
     renderApp('/');
     expect(await screen.findByRole('heading', { name: 'Library' })).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent(`/t/${TEAM.id}/library`);
   });
 
   it('sends / to the login page when signed out', async () => {

@@ -11,6 +11,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { SignupPage } from './pages/SignupPage';
 import { VerifyEmailPage } from './pages/VerifyEmailPage';
+import { GoToTeam, TeamLayout } from './teams/currentTeam';
 
 export function App() {
   return (
@@ -23,8 +24,16 @@ export function App() {
       <Route path="reset-password/:uid/:token" element={<ResetPasswordPage />} />
       <Route element={<RequireAuth />}>
         <Route element={<AppLayout />}>
-          <Route path="library" element={<LibraryPage />} />
+          <Route path="library" element={<GoToTeam page="library" />} />
           <Route path="account" element={<AccountPage />} />
+        </Route>
+        <Route path="t/:teamId" element={<TeamLayout />}>
+          <Route element={<AppLayout />}>
+            <Route index element={<Navigate to="library" replace />} />
+            {/* documents pages */}
+            <Route path="library" element={<LibraryPage />} />
+            {/* teams pages */}
+          </Route>
         </Route>
       </Route>
       <Route path="*" element={<NotFoundPage />} />
@@ -32,9 +41,9 @@ export function App() {
   );
 }
 
-/** "/" goes to the library when signed in, to the login page otherwise. */
+/** "/" goes to the library of the team used last when signed in, to the login page otherwise. */
 function HomeRedirect() {
   const me = useMe();
   if (me.data === undefined) return <SessionFallback error={me.error} onRetry={() => void me.refetch()} />;
-  return <Navigate to={me.data ? '/library' : '/login'} replace />;
+  return me.data ? <GoToTeam /> : <Navigate to="/login" replace />;
 }

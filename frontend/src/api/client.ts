@@ -123,5 +123,6 @@ async function csrfToken(): Promise<string> {
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => send<T>('GET', path, undefined, signal),
   post: <T>(path: string, body?: unknown) => send<T>('POST', path, body),
+  patch: <T>(path: string, body: unknown) => send<T>('PATCH', path, body),
   delete: <T = void>(path: string) => send<T>('DELETE', path, undefined),
 };

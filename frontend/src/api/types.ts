@@ -26,3 +26,9 @@ export type SignupRequest = Schemas['SignUpInRequest'];
 export type LoginRequest = Schemas['LoginInRequest'];
 export type PasswordResetConfirmRequest = Schemas['PasswordResetConfirmInRequest'];
 export type PasswordChangeRequest = Schemas['PasswordChangeInRequest'];
+
+export type Role = Schemas['RoleEnum'];
+export type Permission = Schemas['PermissionsEnum'];
+export type Team = Schemas['TeamOut'];
+export type TeamDetail = Schemas['TeamDetailOut'];
+export type TeamList = Schemas['TeamListOut'];

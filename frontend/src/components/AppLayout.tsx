@@ -1,11 +1,14 @@
 import { Link, NavLink, Outlet } from 'react-router';
 import { useLogout, useSignedInUser } from '../api/auth';
+import { teamUrl, useOptionalCurrentTeam } from '../teams/currentTeam';
 import { Button } from './Button';
 
 /** The frame around every signed-in page. */
 export function AppLayout() {
   const user = useSignedInUser();
   const logout = useLogout();
+  const team = useOptionalCurrentTeam();
+  const library = team ? teamUrl(team.id) : '/library';
 
   return (
     <div className="app">
@@ -13,11 +16,11 @@ export function AppLayout() {
         Skip to content
       </a>
       <header className="app-header">
-        <Link to="/library" className="app-brand">
+        <Link to={library} className="app-brand">
           Scrollkeeper
         </Link>
         <nav aria-label="Main" className="app-nav">
-          <NavLink to="/library">Library</NavLink>
+          <NavLink to={library}>Library</NavLink>
           <NavLink to="/account">Account</NavLink>
         </nav>
         <div className="app-user">

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_OUT, USER, stubFetch } from '../test/fetchStub';
+import { SIGNED_OUT, TEAM, TEAM_DETAIL, USER, signedInRoutes, stubFetch } from '../test/fetchStub';
 import { renderApp } from '../test/render';
 
 describe('RequireAuth', () => {
@@ -13,12 +13,15 @@ describe('RequireAuth', () => {
   });
 
   it('renders the page inside the app layout for signed-in users', async () => {
-    stubFetch({ 'GET /api/v1/auth/me': { body: USER } });
+    stubFetch(signedInRoutes());
     renderApp('/library');
 
     expect(await screen.findByRole('heading', { name: 'Library' })).toBeInTheDocument();
     expect(screen.getByText('No documents yet')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Scrollkeeper' })).toHaveAttribute('href', '/library');
+    expect(screen.getByRole('link', { name: 'Scrollkeeper' })).toHaveAttribute(
+      'href',
+      `/t/${TEAM.id}/library`,
+    );
     expect(screen.getByRole('link', { name: 'Library' })).toHaveAttribute('aria-current', 'page');
     expect(screen.getByText('Ada Lovelace')).toBeInTheDocument();
     expect(document.title).toBe('Library · Scrollkeeper');
@@ -39,6 +42,8 @@ describe('RequireAuth', () => {
         if (!reachable) throw new TypeError('Failed to fetch');
         return { body: USER };
       },
+      'GET /api/v1/teams': signedInRoutes()['GET /api/v1/teams'],
+      [`GET /api/v1/teams/${TEAM.id}`]: { body: TEAM_DETAIL },
     });
     const { user } = renderApp('/library');
 

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_OUT, USER, apiError, stubFetch } from '../test/fetchStub';
+import { SIGNED_OUT, TEAM, USER, apiError, signedInRoutes, stubFetch } from '../test/fetchStub';
 import { renderApp } from '../test/render';
 
 describe('LoginPage', () => {
@@ -86,7 +86,11 @@ describe('LoginPage', () => {
 
   it('ignores a next parameter that points at another site', async () => {
     document.cookie = 'csrftoken=t';
-    stubFetch({ 'GET /api/v1/auth/me': SIGNED_OUT, 'POST /api/v1/auth/login': { body: USER } });
+    stubFetch({
+      ...signedInRoutes(),
+      'GET /api/v1/auth/me': SIGNED_OUT,
+      'POST /api/v1/auth/login': { body: USER },
+    });
     const { user } = renderApp('/login?next=%2F%2Fevil.example%2Fphish');
 
     await user.type(screen.getByLabelText('Email'), USER.email);
@@ -94,6 +98,6 @@ describe('LoginPage', () => {
     await user.click(screen.getByRole('button', { name: 'Log in' }));
 
     expect(await screen.findByRole('heading', { name: 'Library' })).toBeInTheDocument();
-    expect(screen.getByTestId('location')).toHaveTextContent(/^\/library$/);
+    expect(screen.getByTestId('location')).toHaveTextContent(`/t/${TEAM.id}/library`);
   });
 });

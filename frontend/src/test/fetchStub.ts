@@ -60,3 +60,46 @@ export const USER = {
   email_verified: true,
   date_joined: '2025-01-31T09:30:00Z',
 };
+
+export const TEAM = {
+  id: '3b9f6a52-0c1d-4c8e-bb1a-5d2f0e7c4a10',
+  name: 'Ada Lovelace',
+  slug: 'ada-lovelace',
+  personal: true,
+  created_at: '2025-01-31T09:30:00Z',
+  role: 'owner' as const,
+};
+
+export const TEAM_DETAIL = {
+  ...TEAM,
+  seat_limit: null,
+  seats_used: 1,
+  permissions: [
+    'team.view',
+    'team.update',
+    'team.delete',
+    'team.leave',
+    'team.transfer_ownership',
+    'members.view',
+    'members.manage',
+    'members.manage_owners',
+    'audit.view',
+    'documents.view',
+    'documents.upload',
+    'documents.edit_own',
+    'documents.delete_any',
+    'annotations.comment',
+    'annotations.highlight',
+    'annotations.delete_any',
+    'billing.manage',
+  ],
+};
+
+/** A signed-in USER whose one team is TEAM: enough for any page under /t/:teamId to load. */
+export function signedInRoutes(detail: object = TEAM_DETAIL): Record<string, Route> {
+  return {
+    'GET /api/v1/auth/me': { body: USER },
+    'GET /api/v1/teams': { body: { results: [TEAM] } },
+    [`GET /api/v1/teams/${TEAM.id}`]: { body: detail },
+  };
+}

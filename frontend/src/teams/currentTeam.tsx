@@ -1,0 +1,62 @@
+import { createContext, useContext, useEffect } from 'react';
+import { Navigate, Outlet, useParams } from 'react-router';
+import { ApiError } from '../api/client';
+import { useTeam, useTeams } from '../api/teams';
+import type { Permission, TeamDetail } from '../api/types';
+import { SessionFallback } from '../components/SessionFallback';
+import { NotFoundPage } from '../pages/NotFoundPage';
+
+const LAST_TEAM_KEY = 'scrollkeeper.lastTeam';
+
+const CurrentTeamContext = createContext<TeamDetail | null>(null);
+
+/** The team of the page, for components under /t/:teamId. */
+export function useCurrentTeam(): TeamDetail {
+  const team = useContext(CurrentTeamContext);
+  if (!team) throw new Error('useCurrentTeam() used outside <TeamLayout>');
+  return team;
+}
+
+/** The current team if the page has one (the header shows it on every page). */
+export function useOptionalCurrentTeam(): TeamDetail | null {
+  return useContext(CurrentTeamContext);
+}
+
+/** Whether the user's role in the current team allows `permission` (the server enforces it too). */
+export function useCan(permission: Permission): boolean {
+  return useCurrentTeam().permissions.includes(permission);
+}
+
+/** The app path of a page of a team: `teamUrl(id, 'members')` → `/t/<id>/members`. */
+export const teamUrl = (teamId: string, page = 'library') => `/t/${teamId}/${page}`;
+
+/** Loads the team named in the URL; a team the user is not a member of is "not found", as in the API. */
+export function TeamLayout() {
+  const { teamId = '' } = useParams();
+  const team = useTeam(teamId);
+
+  useEffect(() => {
+    if (team.data) localStorage.setItem(LAST_TEAM_KEY, team.data.id);
+  }, [team.data]);
+
+  if (team.error instanceof ApiError && (team.error.status === 404 || team.error.status === 400)) {
+    return <NotFoundPage />;
+  }
+  if (!team.data) return <SessionFallback error={team.error} onRetry={() => void team.refetch()} />;
+  return (
+    <CurrentTeamContext.Provider value={team.data}>
+      <Outlet />
+    </CurrentTeamContext.Provider>
+  );
+}
+
+/** Sends a team-less address (/, /library) to the same page of the team used last, else the personal team. */
+export function GoToTeam({ page = 'library' }: { page?: string }) {
+  const teams = useTeams();
+  if (!teams.data) return <SessionFallback error={teams.error} onRetry={() => void teams.refetch()} />;
+  const list = teams.data.results;
+  const last = localStorage.getItem(LAST_TEAM_KEY);
+  const team = list.find((t) => t.id === last) ?? list.find((t) => t.personal) ?? list[0];
+  if (!team) return <Navigate to="/teams/new" replace />;
+  return <Navigate to={teamUrl(team.id, page)} replace />;
+}

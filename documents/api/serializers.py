@@ -83,7 +83,24 @@ class UploaderOut(serializers.Serializer[None]):
     name = serializers.CharField()
 
 
+class OutlineItemOut(serializers.Serializer[None]):
+    title = serializers.CharField()
+    page_index = serializers.IntegerField(allow_null=True, help_text="0-based; null when the bookmark points nowhere.")
+    children = serializers.ListField(child=serializers.DictField(), help_text="Outline items, nested the same way.")
+
+
+class DocumentMetadataOut(serializers.Serializer[None]):
+    subject = serializers.CharField(allow_null=True)
+    keywords = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField(allow_null=True, help_text="When the PDF says it was made.")
+    creator = serializers.CharField(allow_null=True, help_text="The authoring tool.")
+    producer = serializers.CharField(allow_null=True, help_text="The tool that wrote the PDF.")
+    pages_by_extractor = serializers.DictField(child=serializers.IntegerField())
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
 class DocumentOut(serializers.ModelSerializer[Document]):
+    authors = serializers.ListField(child=serializers.CharField(), read_only=True)
     tags: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True
     )
@@ -106,10 +123,26 @@ class DocumentOut(serializers.ModelSerializer[Document]):
         return {"code": document.error_code, "message": document.error_message}
 
 
+class DocumentPageOut(serializers.Serializer[None]):
+    next = serializers.URLField(allow_null=True, help_text="The next page of the list, or null.")
+    previous = serializers.URLField(allow_null=True)
+    results = DocumentOut(many=True)
+
+
 class DocumentDetailOut(DocumentOut):
+    metadata = serializers.SerializerMethodField()
+    outline = OutlineItemOut(many=True, read_only=True)
+    pages_without_text = serializers.ListField(
+        child=serializers.IntegerField(), read_only=True, help_text="0-based indexes of pages with no text layer."
+    )
+
     class Meta(DocumentOut.Meta):
         fields = (*DocumentOut.Meta.fields, "metadata", "outline", "pages_without_text", "parsed_at", "sha256")
         read_only_fields = fields
+
+    @extend_schema_field(DocumentMetadataOut(allow_null=True, help_text="null until the document is parsed."))
+    def get_metadata(self, document: Document) -> dict[str, Any] | None:
+        return document.metadata or None
 
 
 class DocumentUpdateIn(serializers.Serializer[None]):

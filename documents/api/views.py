@@ -93,7 +93,8 @@ class DocumentListApi(TeamScopedApi):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int),
         ],
-        responses=s.DocumentOut(many=True),
+        operation_id="teams_documents_list",
+        responses=s.DocumentPageOut,
         summary="The team's documents, newest first (cursor-paginated)",
     )
     def get(self, request: Request, team_id: UUID) -> Response:

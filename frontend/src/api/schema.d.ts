@@ -744,7 +744,7 @@ export interface components {
             readonly error: components["schemas"]["ParseErrorOut"] | null;
             readonly pages_done: number;
             readonly pages_total: number | null;
-            readonly authors: unknown;
+            readonly authors: string[];
             readonly doi: string;
             readonly arxiv_id: string;
             /** Format: uuid */
@@ -756,12 +756,31 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
-            readonly metadata: unknown;
-            readonly outline: unknown;
-            readonly pages_without_text: unknown;
+            /** @description null until the document is parsed. */
+            readonly metadata: components["schemas"]["DocumentMetadataOut"] | null;
+            readonly outline: components["schemas"]["OutlineItemOut"][];
+            /** @description 0-based indexes of pages with no text layer. */
+            readonly pages_without_text: number[];
             /** Format: date-time */
             readonly parsed_at: string | null;
             readonly sha256: string;
+        };
+        DocumentMetadataOut: {
+            subject: string | null;
+            keywords: string[];
+            /**
+             * Format: date-time
+             * @description When the PDF says it was made.
+             */
+            created_at: string | null;
+            /** @description The authoring tool. */
+            creator: string | null;
+            /** @description The tool that wrote the PDF. */
+            producer: string | null;
+            pages_by_extractor: {
+                [key: string]: number;
+            };
+            warnings: string[];
         };
         DocumentOut: {
             /** Format: uuid */
@@ -773,7 +792,7 @@ export interface components {
             readonly error: components["schemas"]["ParseErrorOut"] | null;
             readonly pages_done: number;
             readonly pages_total: number | null;
-            readonly authors: unknown;
+            readonly authors: string[];
             readonly doi: string;
             readonly arxiv_id: string;
             /** Format: uuid */
@@ -785,6 +804,16 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        DocumentPageOut: {
+            /**
+             * Format: uri
+             * @description The next page of the list, or null.
+             */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["DocumentOut"][];
         };
         DownloadOut: {
             url: string;
@@ -863,6 +892,15 @@ export interface components {
             readonly role: components["schemas"]["RoleEnum"];
             /** Format: date-time */
             readonly joined_at: string;
+        };
+        OutlineItemOut: {
+            title: string;
+            /** @description 0-based; null when the bookmark points nowhere. */
+            page_index: number | null;
+            /** @description Outline items, nested the same way. */
+            children: {
+                [key: string]: unknown;
+            }[];
         };
         PageListOut: {
             results: components["schemas"]["PageOut"][];
@@ -1646,7 +1684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentOut"][];
+                    "application/json": components["schemas"]["DocumentPageOut"];
                 };
             };
         };

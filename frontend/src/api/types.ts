@@ -32,3 +32,16 @@ export type Permission = Schemas['PermissionsEnum'];
 export type Team = Schemas['TeamOut'];
 export type TeamDetail = Schemas['TeamDetailOut'];
 export type TeamList = Schemas['TeamListOut'];
+
+export type DocumentState = Schemas['StateEnum'];
+export type DocumentSummary = Schemas['DocumentOut'];
+export type DocumentDetail = Schemas['DocumentDetailOut'];
+export type DocumentPage = Schemas['DocumentPageOut'];
+export type DocumentMetadata = Schemas['DocumentMetadataOut'];
+export type OutlineItem = Omit<Schemas['OutlineItemOut'], 'children'> & { children: OutlineItem[] };
+export type PageText = Schemas['PageOut'];
+export type PageTextList = Schemas['PageListOut'];
+export type Download = Schemas['DownloadOut'];
+export type UploadTicket = Schemas['UploadOut'];
+export type Tag = Schemas['TagOut'];
+export type Collection = Schemas['CollectionOut'];

@@ -2,7 +2,8 @@
 
 ``tests/conftest.py`` starts PostgreSQL and Redis when they are down. Each xdist worker gets its own
 Redis database so that one worker clearing the cache never touches another's. Test runs of several
-checkouts at once on one machine set ``SCROLLKEEPER_TEST_SLOT`` (1, 2, 3) to get their own databases.
+checkouts at once on one machine set ``SCROLLKEEPER_TEST_SLOT`` (1 to 6, with at most two xdist
+workers each) to get their own databases.
 """
 
 import os
@@ -15,7 +16,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scroll
 # xdist workers inherit the controller's environment, so the per-worker default is set, not defaulted.
 if "REDIS_URL" not in os.environ or os.environ.get("SCROLLKEEPER_TEST_REDIS_PER_WORKER"):
     os.environ["SCROLLKEEPER_TEST_REDIS_PER_WORKER"] = "1"
-    os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{1 + (_slot * 4 + _worker) % 15}"
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{1 + (_slot * 2 + _worker) % 15}"
 os.environ.setdefault("SCROLLKEEPER_VAR_DIR", tempfile.mkdtemp(prefix="scrollkeeper-test-"))
 
 from .base import *  # noqa: F403, E402 - the test settings are the base settings plus the overrides below

@@ -11,7 +11,7 @@ NPM := npm --prefix frontend
 PYTEST_WORKERS ?= 2
 
 .PHONY: help run test lint typecheck check migrations-check compose-check api-types-check \
-        backend-test frontend-test chromium bench install build clean api-types
+        backend-test frontend-test chromium bench corpus install build clean api-types
 
 help:
 	@echo "make run    install everything, build the UI, migrate and serve (http://localhost:8000/)"
@@ -93,6 +93,10 @@ chromium:
 
 bench: $(VENV)/.installed
 	$(PY) -m bench
+
+# The real-world PDFs of the benchmarks, rebuilt from pinned packages (bench/corpus.tsv) into var/corpus.
+corpus: | $(UV)
+	.uv/bin/python scripts/build-corpus var/corpus
 
 clean:
 	rm -rf $(VENV) .uv frontend/node_modules frontend/dist var

@@ -9,12 +9,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 def corpus_dir() -> Path | None:
     """The folder of real-world PDFs: ``$SCROLLKEEPER_CORPUS_DIR``, else ``../shared/corpus`` beside the
-    repository when it exists, else None (a fresh clone has none; tests then use generated PDFs only)."""
+    repository, else ``var/corpus`` (what ``make corpus`` builds), else None (a fresh clone has none;
+    tests then use generated PDFs only)."""
     configured = os.environ.get("SCROLLKEEPER_CORPUS_DIR")
     if configured:
         return Path(configured)
-    default = REPO_ROOT.parent / "shared" / "corpus"
-    return default if default.is_dir() else None
+    for default in (REPO_ROOT.parent / "shared" / "corpus", REPO_ROOT / "var" / "corpus"):
+        if default.is_dir():
+            return default
+    return None
 
 
 def report(name: str, value: float, unit: str, op: str, target: float, *, digits: int = 2) -> None:

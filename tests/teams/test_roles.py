@@ -65,9 +65,10 @@ def test_the_matrix_cannot_be_changed_at_run_time() -> None:
         PERMISSIONS["team.delete"] = frozenset(Role)  # type: ignore[index]
 
 
-def test_docs_table_matches_the_matrix() -> None:
-    """docs/teams.md (copied into the README) shows the matrix; it may not drift from the code."""
-    text = (Path(__file__).resolve().parents[2] / "docs" / "teams.md").read_text()
+@pytest.mark.parametrize("document", ["README.md", "docs/teams.md"])
+def test_docs_table_matches_the_matrix(document: str) -> None:
+    """The README and docs/teams.md show the matrix; they may not drift from the code."""
+    text = (Path(__file__).resolve().parents[2] / document).read_text()
     # | `permission` | what it allows | owner | admin | editor | viewer |
     rows = re.findall(r"^\| `([a-z_.]+)` \|[^|]*\|(.+)\|\s*$", text, flags=re.MULTILINE)
     documented = {

@@ -272,6 +272,7 @@ REST_FRAMEWORK = {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "signup": env_str("THROTTLE_SIGNUP", "10/hour"),
         "email": env_str("THROTTLE_EMAIL", "5/hour"),
+        "invitations": env_str("THROTTLE_INVITATIONS", "60/hour"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from core.api.pagination import CursorPagination
 from teams import selectors, services
+from teams.throttles import InvitationThrottle
 
 from . import serializers as s
 from .base import TeamScopedApi
@@ -131,6 +132,7 @@ class MemberDetailApi(TeamScopedApi):
 
 class InvitationListCreateApi(TeamScopedApi):
     team_permissions: ClassVar = {"GET": "members.manage", "POST": "members.manage"}
+    throttle_classes = (InvitationThrottle,)
 
     @extend_schema(
         responses=s.InvitationListOut,
@@ -159,6 +161,7 @@ class InvitationRevokeApi(TeamScopedApi):
 
 class InvitationResendApi(TeamScopedApi):
     team_permissions: ClassVar = {"POST": "members.manage"}
+    throttle_classes = (InvitationThrottle,)
 
     @extend_schema(request=None, responses=s.InvitationOut, summary="E-mail the invitation again, valid 7 more days")
     def post(self, request: Request, team_id: UUID, invitation_id: UUID) -> Response:

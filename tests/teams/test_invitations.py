@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from teams.models import AuditEvent, Invitation, Membership
 from teams.roles import Role
+from teams.throttles import InvitationThrottle
 from teams.tokens import INVITATION_TTL, invitation_token
 from tests.factories import UserFactory
 from tests.teams.conftest import Lab, build_lab, client_for
@@ -327,3 +328,23 @@ def test_audit_log_records_invitations(lab: Lab, on_commit: Any) -> None:
     joined = events[2]
     assert joined["actor"]["email"] == "new@example.org"
     assert joined["data"]["invitation_id"] == created["id"]
+
+
+def test_invitation_mails_are_rate_limited_per_team(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a team that sent its hour's invitations WHEN it invites again THEN 429, nothing is sent,
+    and another team is not affected."""
+    monkeypatch.setattr(InvitationThrottle, "THROTTLE_RATES", {"invitations": "2/hour"})
+    client = lab.client(Role.ADMIN)
+    for number in range(2):
+        body = {"email": f"a{number}@example.org", "role": "viewer"}
+        assert client.post(lab.url("/invitations"), body, format="json").status_code == 201
+    assert client.get(lab.url("/invitations")).status_code == 200  # reading is not limited
+    refused = client.post(lab.url("/invitations"), {"email": "a2@example.org", "role": "viewer"}, format="json")
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert not Invitation.objects.filter(email="a2@example.org").exists()
+
+    other = build_lab("Other lab")
+    body = {"email": "b@example.org", "role": "viewer"}
+    response = other.client(Role.ADMIN).post(other.url("/invitations"), body, format="json")
+    assert response.status_code == 201

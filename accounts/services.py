@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
 
 from core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
@@ -48,9 +48,17 @@ def _link(base_url: str, path: str, **query: str) -> str:
 # --- sign-up and e-mail verification -----------------------------------------------------------
 
 
+def _app_path(path: str) -> str:
+    """``path`` if it is a path of this site (``/invitations/…``), else "": never a way off the site."""
+    if not path.startswith("/") or path.startswith(("//", "/\\")):
+        return ""
+    return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else ""
+
+
 @transaction.atomic
-def user_sign_up(*, email: str, password: str, display_name: str, base_url: str) -> User:
-    """Create an unverified account and e-mail its verification link."""
+def user_sign_up(*, email: str, password: str, display_name: str, base_url: str, next_path: str = "") -> User:
+    """Create an unverified account and e-mail its verification link, which leads on to ``next_path`` (an
+    app path such as the invitation the user signed up from) once verified."""
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ApplicationError(
@@ -63,19 +71,20 @@ def user_sign_up(*, email: str, password: str, display_name: str, base_url: str)
     user.set_password(password)
     user.save()
     user_signed_up.send(sender=User, user=user)
-    user_send_verification(user=user, base_url=base_url)
+    user_send_verification(user=user, base_url=base_url, next_path=next_path)
     return user
 
 
-def user_send_verification(*, user: User, base_url: str) -> None:
+def user_send_verification(*, user: User, base_url: str, next_path: str = "") -> None:
     token = signing.dumps({"uid": str(user.pk), "email": user.email}, salt=VERIFY_SALT)
+    query = {"token": token, "next": _app_path(next_path)} if _app_path(next_path) else {"token": token}
     _send_on_commit(
         to=user.email,
         subject="Verify your e-mail for Scrollkeeper",
         body=(
             f"Hello {user.name},\n\n"
             "Confirm this address to finish creating your Scrollkeeper account:\n\n"
-            f"{_link(base_url, '/verify-email', token=token)}\n\n"
+            f"{_link(base_url, '/verify-email', **query)}\n\n"
             "The link is valid for 3 days. If you did not sign up, ignore this e-mail.\n"
         ),
     )

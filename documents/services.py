@@ -29,6 +29,7 @@ from .realtime import send_on_commit
 
 if TYPE_CHECKING:
     from .parsing import OutlineItem, ParsedDocument
+    from .realtime import EventSender
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ def _document_create(actor: Membership, upload: Upload) -> Document:
     document = Document.objects.create(
         team=upload.team,
         uploaded_by=actor.user,
-        title=os.path.splitext(upload.filename)[0][:500] or upload.filename,
+        title=_default_title(upload.filename),
         filename=upload.filename,
         size=upload.size,
         storage_key=upload.storage_key,
@@ -402,7 +403,8 @@ def _fail(document: Document, *, code: str, message: str) -> None:
     document.state = Document.State.FAILED
     document.error_code = code
     document.error_message = message[:500]
-    document.save(update_fields=["state", "error_code", "error_message", "updated_at"])
+    # attempts too: the claim that gives up on a file counts the delivery it refuses.
+    document.save(update_fields=["state", "error_code", "error_message", "attempts", "updated_at"])
 
 
 def _claim_for_parse(document_id: str) -> Document | None:
@@ -430,9 +432,11 @@ def _claim_for_parse(document_id: str) -> Document | None:
         return document
 
 
-def _requeue(document: Document) -> None:
-    """A transient failure does not count as an attempt: the task retries later."""
+def _requeue(document: Document, sender: "EventSender") -> None:
+    """A transient failure does not count as an attempt: the task retries later. Browsers see it queued."""
     Document.objects.filter(pk=document.pk).update(state=Document.State.QUEUED, attempts=F("attempts") - 1)
+    document.state = Document.State.QUEUED
+    sender.progress(progress_event(document))
 
 
 def document_parse(*, document_id: str) -> None:
@@ -475,7 +479,7 @@ def document_parse(*, document_id: str) -> None:
                 get_storage().download_to(key=document.storage_key, fileobj=local)
                 local.flush()
             except (BotoCoreError, ClientError, OSError) as exc:
-                _requeue(document)
+                _requeue(document, sender)
                 raise TransientError(f"fetching {document.storage_key}: {exc}") from exc
             try:
                 parsed = parse_in_subprocess(local.name, limits=limits, on_page=on_page)
@@ -484,17 +488,47 @@ def document_parse(*, document_id: str) -> None:
                 sender.progress(progress_event(document))
                 return
             except ParserUnavailable as exc:  # the machine's fault, not the file's
-                _requeue(document)
+                _requeue(document, sender)
                 raise TransientError(str(exc)) from exc
 
-        _store_parsed(document, parsed)
+        if not _store_parsed(document, parsed):
+            return  # deleted while it was being parsed
         sender.progress(progress_event(document))
     _changed_on_commit(document)
 
 
-def _store_parsed(document: Document, parsed: "ParsedDocument") -> None:
+def documents_requeue_stalled() -> int:
+    """Queue again the documents left ``parsing`` by a task that can no longer finish. Runs periodically.
+
+    A worker killed mid-parse has its task redelivered by the broker after the visibility timeout; a
+    task stopped by Celery's hard time limit is acknowledged and never comes back. Anything still
+    ``parsing`` after both would have happened is orphaned. Its attempt was counted, so a file that
+    keeps stopping the worker still ends ``failed``.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.BROKER_VISIBILITY_TIMEOUT + 60)
+    stalled = list(Document.objects.filter(state=Document.State.PARSING, updated_at__lt=cutoff))
+    for document in stalled:
+        with transaction.atomic():
+            claimed = Document.objects.filter(pk=document.pk, state=Document.State.PARSING).update(
+                state=Document.State.QUEUED, updated_at=timezone.now()
+            )
+            if claimed:
+                document.state = Document.State.QUEUED
+                _enqueue_parse(document)
+    return len(stalled)
+
+
+def _default_title(filename: str) -> str:
+    return os.path.splitext(filename)[0][:500] or filename
+
+
+def _store_parsed(document: Document, parsed: "ParsedDocument") -> bool:
+    """Replace the pages and store what the parse found, in one transaction; False if the document was
+    deleted meanwhile. A title a member set while it was parsing is kept."""
     with transaction.atomic():
-        Document.objects.select_for_update().filter(pk=document.pk).first()
+        current = Document.objects.select_for_update().filter(pk=document.pk).first()
+        if current is None:
+            return False
         Page.objects.filter(document=document).delete()
         Page.objects.bulk_create(
             (
@@ -512,7 +546,8 @@ def _store_parsed(document: Document, parsed: "ParsedDocument") -> None:
             batch_size=500,
         )
         metadata = parsed.metadata
-        document.title = (metadata.title or document.title)[:500]
+        renamed = current.title != _default_title(current.filename)
+        document.title = current.title if renamed else (metadata.title or current.title)[:500]
         document.authors = metadata.authors
         document.metadata = {
             "subject": metadata.subject,
@@ -529,16 +564,24 @@ def _store_parsed(document: Document, parsed: "ParsedDocument") -> None:
         document.sha256 = parsed.sha256
         document.pages_without_text = parsed.quality.pages_without_text
         document.pages_total = document.pages_done = parsed.page_count
+        # The copy uploaded first is the original, whichever finished parsing first.
         document.duplicate_of = (
             team_scoped(Document.objects.filter(sha256=parsed.sha256), team=document.team)
-            .exclude(pk=document.pk)
+            .filter(created_at__lt=document.created_at)
             .order_by("created_at")
             .first()
         )
         document.state = Document.State.READY
         document.error_code = document.error_message = ""
         document.parsed_at = timezone.now()
-        document.save()
+        document.save(update_fields=[*PARSED_FIELDS, "updated_at"])
+    return True
+
+
+PARSED_FIELDS = (
+    "title", "authors", "metadata", "outline", "doi", "arxiv_id", "sha256", "pages_without_text", "pages_total",
+    "pages_done", "duplicate_of", "state", "error_code", "error_message", "parsed_at",
+)  # fmt: skip
 
 
 def _outline_json(item: "OutlineItem") -> dict[str, Any]:

@@ -37,3 +37,10 @@ def clean_abandoned_uploads() -> int:
     from .services import uploads_clean_abandoned
 
     return uploads_clean_abandoned()
+
+
+@shared_task
+def requeue_stalled_documents() -> int:
+    from .services import documents_requeue_stalled
+
+    return documents_requeue_stalled()

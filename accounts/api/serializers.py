@@ -17,6 +17,13 @@ class SignUpIn(serializers.Serializer[None]):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
     display_name = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
+    next_path = serializers.CharField(
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="A page of the app to go on to after verifying, e.g. the invitation signed up from.",
+    )
 
 
 class LoginIn(serializers.Serializer[None]):

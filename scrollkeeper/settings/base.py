@@ -159,14 +159,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
-# Must exceed the hard time limit, or Redis hands a running task to a second worker.
+# How long Redis waits for a delivered task's ack before another worker gets it: a worker killed mid-task
+# (SIGKILL, OOM, a lost machine) has its tasks redelivered this long after it took them. Must exceed the
+# hard time limit, or Redis hands a running task to a second worker. Tests shorten it to see redelivery.
+# (Not named CELERY_*: that namespace is handed to Celery as its configuration.)
+BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300)
+if PRODUCTION and BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": 5,
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE = {
     "clean-abandoned-uploads": {"task": "documents.tasks.clean_abandoned_uploads", "schedule": 3600.0},
+    "requeue-stalled-documents": {"task": "documents.tasks.requeue_stalled_documents", "schedule": 300.0},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

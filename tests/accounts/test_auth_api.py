@@ -70,6 +70,26 @@ def test_signup_verify_login_me_logout(api: APIClient, post: Post) -> None:
     assert response.json()["code"] == "not_authenticated"
 
 
+@pytest.mark.parametrize(
+    ("next_path", "carried"),
+    [
+        ("/invitations/abc.def", "/invitations/abc.def"),
+        ("https://evil.example/phish", None),
+        ("//evil.example/phish", None),
+        ("/\\evil.example", None),
+    ],
+)
+def test_the_verification_link_leads_on_to_a_page_of_the_app_only(
+    api: APIClient, post: Post, next_path: str, carried: str | None
+) -> None:
+    """GIVEN sign-up from an invitation page WHEN the e-mail comes THEN its link carries where to go next,
+    if that is a page of this site."""
+    body = {"email": "ada@example.org", "password": STRONG, "next_path": next_path}
+    assert post(api, "/api/v1/auth/signup", body).status_code == 201
+    query = parse_qs(urlsplit(_link_from_last_mail("/verify-email?token=")).query)
+    assert query.get("next") == ([carried] if carried else None)
+
+
 def test_password_is_hashed_with_argon2_in_production_settings() -> None:
     from scrollkeeper.settings import base
 

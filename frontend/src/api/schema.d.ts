@@ -978,6 +978,11 @@ export interface components {
             password: string;
             /** @default  */
             display_name: string;
+            /**
+             * @description A page of the app to go on to after verifying, e.g. the invitation signed up from.
+             * @default
+             */
+            next_path: string;
         };
         /**
          * @description * `queued` - Queued

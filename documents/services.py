@@ -237,6 +237,7 @@ def _document_create(actor: Membership, upload: Upload) -> Document:
         data={"document_id": str(document.pk), "title": document.title, "size": document.size},
     )
     _enqueue_parse(document)
+    _changed_on_commit(document)
     return document
 
 
@@ -472,7 +473,10 @@ def document_parse(*, document_id: str) -> None:
             now = time.monotonic()
             if now - last_saved[0] > 1.0:  # REST readers (reconnecting browsers) see progress too
                 last_saved[0] = now
-                Document.objects.filter(pk=document.pk).update(pages_done=done, pages_total=total)
+                # updated_at too: it is part of the detail's ETag, so a refetch sees the progress.
+                Document.objects.filter(pk=document.pk).update(
+                    pages_done=done, pages_total=total, updated_at=timezone.now()
+                )
 
         with tempfile.NamedTemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR) as local:
             try:

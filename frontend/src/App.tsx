@@ -11,6 +11,12 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { SignupPage } from './pages/SignupPage';
 import { VerifyEmailPage } from './pages/VerifyEmailPage';
+import { LazyReaderPage } from './reader/LazyReaderPage';
+import { AcceptInvitationPage } from './pages/team/AcceptInvitationPage';
+import { AuditLogPage } from './pages/team/AuditLogPage';
+import { CreateTeamPage } from './pages/team/CreateTeamPage';
+import { MembersPage } from './pages/team/MembersPage';
+import { TeamSettingsPage } from './pages/team/TeamSettingsPage';
 import { GoToTeam, TeamLayout } from './teams/currentTeam';
 
 export function App() {
@@ -22,17 +28,23 @@ export function App() {
       <Route path="login" element={<LoginPage />} />
       <Route path="forgot-password" element={<ForgotPasswordPage />} />
       <Route path="reset-password/:uid/:token" element={<ResetPasswordPage />} />
+      <Route path="invitations/:token" element={<AcceptInvitationPage />} />
       <Route element={<RequireAuth />}>
         <Route element={<AppLayout />}>
           <Route path="library" element={<GoToTeam page="library" />} />
           <Route path="account" element={<AccountPage />} />
+          <Route path="teams/new" element={<CreateTeamPage />} />
         </Route>
         <Route path="t/:teamId" element={<TeamLayout />}>
           <Route element={<AppLayout />}>
             <Route index element={<Navigate to="library" replace />} />
             {/* documents pages */}
             <Route path="library" element={<LibraryPage />} />
+            <Route path="documents/:documentId" element={<LazyReaderPage />} />
             {/* teams pages */}
+            <Route path="members" element={<MembersPage />} />
+            <Route path="settings" element={<TeamSettingsPage />} />
+            <Route path="audit-log" element={<AuditLogPage />} />
           </Route>
         </Route>
       </Route>

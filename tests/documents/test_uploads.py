@@ -56,7 +56,7 @@ def test_small_file_goes_through_a_presigned_post(
     assert document.state == Document.State.QUEUED
     assert document.title == "Light & matter"
     assert document.size == len(PDF)
-    assert len(callbacks) == 2  # the "queued" event to the team, then the parse task
+    assert len(callbacks) == 3  # the "queued" event and "changed" (a new document) to the team, the parse task
     assert AuditEvent.objects.filter(team=team, action="document.uploaded").count() == 1
 
     # Completing twice does not make a second document.

@@ -1,7 +1,27 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type InfiniteData,
+  type QueryClient,
+} from '@tanstack/react-query';
 import { api } from './client';
 import { teamPath } from './teams';
-import type { DocumentDetail, DocumentPage, DocumentState, Download, PageTextList } from './types';
+import type {
+  CollectionList,
+  CompletedPart,
+  DocumentDetail,
+  DocumentPage,
+  DocumentState,
+  DocumentSummary,
+  Download,
+  PageTextList,
+  TagList,
+  UploadStartRequest,
+  UploadTicket,
+} from './types';
 
 /** Filters and order of the library list; every one is optional. */
 export interface DocumentFilters {
@@ -78,5 +98,113 @@ export function usePageTexts(
     placeholderData: keepPreviousData,
     staleTime: Infinity, // a parsed page's text only changes when the document is parsed again
     enabled,
+  });
+}
+
+// ---- The library: the list, tags, collections, uploads, retries -------------
+
+export const libraryKeys = {
+  tags: (teamId: string) => ['teams', teamId, 'tags'] as const,
+  collections: (teamId: string) => ['teams', teamId, 'collections'] as const,
+  /** Every list of the team's documents, whatever its filters. */
+  lists: (teamId: string) => ['teams', teamId, 'documents', 'list'] as const,
+};
+
+export const listTags = (teamId: string, signal?: AbortSignal) =>
+  api.get<TagList>(teamPath(teamId, '/tags'), signal);
+
+export const listCollections = (teamId: string, signal?: AbortSignal) =>
+  api.get<CollectionList>(teamPath(teamId, '/collections'), signal);
+
+/** Checks the plan's limits and returns where the browser sends the file. */
+export const startUpload = (teamId: string, body: UploadStartRequest) =>
+  api.post<UploadTicket>(teamPath(teamId, '/documents/uploads'), body);
+
+/** The file is stored: the server verifies it and queues its parse. `parts` only for multipart uploads. */
+export const completeUpload = (teamId: string, uploadId: string, parts?: CompletedPart[]) =>
+  api.post<DocumentSummary>(
+    teamPath(teamId, `/documents/uploads/${encodeURIComponent(uploadId)}/complete`),
+    parts ? { parts } : {},
+  );
+
+export const abortUpload = (teamId: string, uploadId: string) =>
+  api.delete(teamPath(teamId, `/documents/uploads/${encodeURIComponent(uploadId)}`));
+
+/** Parse a failed document again. */
+export const retryDocument = (teamId: string, documentId: string) =>
+  api.post<DocumentSummary>(documentPath(teamId, documentId, '/retry'));
+
+/** The `cursor` of a `next` link, which is a full URL of the list. */
+export function cursorOf(next: string | null): string | undefined {
+  if (!next) return undefined;
+  return new URL(next, 'http://localhost').searchParams.get('cursor') ?? undefined;
+}
+
+/** The library list, 50 at a time; `fetchNextPage()` follows the `next` cursor. */
+export function useDocumentList(teamId: string, filters: DocumentFilters) {
+  return useInfiniteQuery({
+    queryKey: documentKeys.list(teamId, filters),
+    queryFn: ({ pageParam, signal }) => listDocuments(teamId, filters, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => cursorOf(page.next),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useTags(teamId: string) {
+  return useQuery({ queryKey: libraryKeys.tags(teamId), queryFn: ({ signal }) => listTags(teamId, signal) });
+}
+
+export function useCollections(teamId: string) {
+  return useQuery({
+    queryKey: libraryKeys.collections(teamId),
+    queryFn: ({ signal }) => listCollections(teamId, signal),
+  });
+}
+
+type DocumentPatch = Partial<Pick<DocumentSummary, 'state' | 'pages_done' | 'pages_total' | 'error'>>;
+
+/**
+ * Applies `patch` to the document wherever it is cached (every library list and its detail).
+ * Returns whether any list held it, so callers can refetch the lists when it is new to them.
+ */
+export function patchCachedDocument(
+  queryClient: QueryClient,
+  teamId: string,
+  documentId: string,
+  patch: DocumentPatch,
+): boolean {
+  let listed = false;
+  queryClient.setQueriesData<InfiniteData<DocumentPage>>({ queryKey: libraryKeys.lists(teamId) }, (data) => {
+    if (!data?.pages) return data;
+    let changed = false;
+    const pages = data.pages.map((page) => {
+      if (!page.results.some((document) => document.id === documentId)) return page;
+      changed = true;
+      return {
+        ...page,
+        results: page.results.map((document) =>
+          document.id === documentId ? { ...document, ...patch } : document,
+        ),
+      };
+    });
+    if (!changed) return data;
+    listed = true;
+    return { ...data, pages };
+  });
+  queryClient.setQueryData<DocumentDetail>(documentKeys.detail(teamId, documentId), (detail) =>
+    detail ? { ...detail, ...patch } : detail,
+  );
+  return listed;
+}
+
+export function useRetryDocument(teamId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (documentId: string) => retryDocument(teamId, documentId),
+    onSuccess: (document) => {
+      const { state, pages_done, pages_total, error } = document;
+      patchCachedDocument(queryClient, teamId, document.id, { state, pages_done, pages_total, error });
+    },
   });
 }

@@ -45,3 +45,22 @@ export type Download = Schemas['DownloadOut'];
 export type UploadTicket = Schemas['UploadOut'];
 export type Tag = Schemas['TagOut'];
 export type Collection = Schemas['CollectionOut'];
+export type UploadStartRequest = Schemas['UploadStartInRequest'];
+export type UploadCompleteRequest = Schemas['UploadCompleteInRequest'];
+export type CompletedPart = Schemas['CompletedPartInRequest'];
+export type TagList = Schemas['TagListOut'];
+export type CollectionList = Schemas['CollectionListOut'];
+export type ParseErrorInfo = Schemas['ParseErrorOut'];
+
+export type UserRef = Schemas['UserRefOut'];
+export type TeamRequest = Schemas['TeamInRequest'];
+export type Member = Schemas['MemberOut'];
+export type MemberList = Schemas['MemberListOut'];
+export type Invitation = Schemas['InvitationOut'];
+export type InvitationList = Schemas['InvitationListOut'];
+export type InvitationRequest = Schemas['InvitationInRequest'];
+export type InvitationStatus = Schemas['StatusEnum'];
+/** What an invitation link offers, readable without signing in. */
+export type InvitationPreview = Schemas['InvitationPreviewOut'];
+export type AuditEvent = Schemas['AuditEventOut'];
+export type AuditLogPage = Schemas['AuditLogPageOut'];

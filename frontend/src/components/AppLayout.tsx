@@ -1,6 +1,10 @@
 import { Link, NavLink, Outlet } from 'react-router';
 import { useLogout, useSignedInUser } from '../api/auth';
+import type { Permission } from '../api/types';
+import { useLiveUpdates } from '../realtime/useLiveUpdates';
 import { teamUrl, useOptionalCurrentTeam } from '../teams/currentTeam';
+import { PendingInvitationBanner } from '../teams/PendingInvitationBanner';
+import { TeamSwitcher } from '../teams/TeamSwitcher';
 import { Button } from './Button';
 
 /** The frame around every signed-in page. */
@@ -9,6 +13,8 @@ export function AppLayout() {
   const logout = useLogout();
   const team = useOptionalCurrentTeam();
   const library = team ? teamUrl(team.id) : '/library';
+  useLiveUpdates();
+  const can = (permission: Permission) => team?.permissions.includes(permission) ?? false;
 
   return (
     <div className="app">
@@ -19,8 +25,18 @@ export function AppLayout() {
         <Link to={library} className="app-brand">
           Scrollkeeper
         </Link>
+        <TeamSwitcher />
         <nav aria-label="Main" className="app-nav">
           <NavLink to={library}>Library</NavLink>
+          {team && (
+            <>
+              <NavLink to={teamUrl(team.id, 'members')}>Members</NavLink>
+              {(can('team.update') || can('team.leave')) && (
+                <NavLink to={teamUrl(team.id, 'settings')}>Settings</NavLink>
+              )}
+              {can('audit.view') && <NavLink to={teamUrl(team.id, 'audit-log')}>Audit log</NavLink>}
+            </>
+          )}
           <NavLink to="/account">Account</NavLink>
         </nav>
         <div className="app-user">
@@ -42,6 +58,7 @@ export function AppLayout() {
           <p>{logout.error.detail}</p>
         </div>
       )}
+      <PendingInvitationBanner />
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />
       </main>

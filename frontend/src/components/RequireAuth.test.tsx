@@ -17,13 +17,13 @@ describe('RequireAuth', () => {
     renderApp('/library');
 
     expect(await screen.findByRole('heading', { name: 'Library' })).toBeInTheDocument();
-    expect(screen.getByText('No documents yet')).toBeInTheDocument();
+    expect(await screen.findByText('No documents yet')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Scrollkeeper' })).toHaveAttribute(
       'href',
       `/t/${TEAM.id}/library`,
     );
     expect(screen.getByRole('link', { name: 'Library' })).toHaveAttribute('aria-current', 'page');
-    expect(screen.getByText('Ada Lovelace')).toBeInTheDocument();
+    expect(screen.getByText('Ada Lovelace', { selector: '.app-user-name' })).toBeInTheDocument();
     expect(document.title).toBe('Library · Scrollkeeper');
   });
 

@@ -20,7 +20,26 @@ describe('SignupPage', () => {
       email: 'ada@example.com',
       display_name: 'Ada Lovelace',
       password: 'correct horse battery',
+      next_path: '',
     });
+  });
+
+  it('passes on where to go after verifying, when it is a page of the app', async () => {
+    document.cookie = 'csrftoken=t';
+    const requests = stubFetch({ 'POST /api/v1/auth/signup': { status: 201, body: USER } });
+    const { user } = renderApp('/signup?next=%2Finvitations%2Fabc.def');
+
+    expect(screen.getByRole('link', { name: 'Log in' })).toHaveAttribute(
+      'href',
+      '/login?next=%2Finvitations%2Fabc.def',
+    );
+    await user.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Display name'), 'Ada Lovelace');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Sign up' }));
+
+    expect(await screen.findByRole('heading', { name: 'Check your inbox' })).toBeInTheDocument();
+    expect(requests[0].body).toMatchObject({ next_path: '/invitations/abc.def' });
   });
 
   it('shows the rate-limit message from the server', async () => {

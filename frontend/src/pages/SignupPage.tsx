@@ -1,5 +1,5 @@
 import type { FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useSignup } from '../api/auth';
 import { AuthCard } from '../components/AuthCard';
 import { Button } from '../components/Button';
@@ -8,6 +8,7 @@ import { FormError } from '../components/FormError';
 import { Notice } from '../components/Notice';
 import { ResendVerification } from '../components/ResendVerification';
 import { formValues, useFocusFirstInvalidField } from '../lib/forms';
+import { safeNextPath } from '../lib/safeNextPath';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
 const FIELDS = ['email', 'display_name', 'password'] as const;
@@ -15,6 +16,9 @@ const FIELDS = ['email', 'display_name', 'password'] as const;
 export function SignupPage() {
   useDocumentTitle('Sign up');
   const signup = useSignup();
+  // Where to go once verified and logged in (e.g. the invitation the visitor came from): the e-mailed link carries it.
+  const [searchParams] = useSearchParams();
+  const nextPath = safeNextPath(searchParams.get('next'), '');
   const formRef = useFocusFirstInvalidField(signup.error);
 
   if (signup.isSuccess) {
@@ -34,7 +38,7 @@ export function SignupPage() {
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    signup.mutate(formValues(event, ...FIELDS));
+    signup.mutate({ ...formValues(event, ...FIELDS), next_path: nextPath });
   }
 
   const fieldErrors = signup.error?.fields;
@@ -43,7 +47,8 @@ export function SignupPage() {
       title="Create your account"
       footer={
         <p>
-          Already have an account? <Link to="/login">Log in</Link>
+          Already have an account?{' '}
+          <Link to={nextPath ? `/login?next=${encodeURIComponent(nextPath)}` : '/login'}>Log in</Link>
         </p>
       }
     >

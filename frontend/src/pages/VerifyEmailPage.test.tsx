@@ -14,6 +14,17 @@ describe('VerifyEmailPage', () => {
     expect(requests).toEqual([expect.objectContaining({ body: { token: 'abc.def' } })]);
   });
 
+  it('leads on to log in and then to the page the user signed up from', async () => {
+    document.cookie = 'csrftoken=t';
+    stubFetch({ 'POST /api/v1/auth/verify-email': { body: USER } });
+    renderApp('/verify-email?token=abc.def&next=%2Finvitations%2Fxyz');
+
+    expect(await screen.findByRole('link', { name: 'Log in' })).toHaveAttribute(
+      'href',
+      '/login?next=%2Finvitations%2Fxyz',
+    );
+  });
+
   it("shows the server's reason and lets the user ask for a new link", async () => {
     document.cookie = 'csrftoken=t';
     const requests = stubFetch({

@@ -4,12 +4,14 @@ import { useVerifyEmail } from '../api/auth';
 import { AuthCard } from '../components/AuthCard';
 import { Notice } from '../components/Notice';
 import { ResendVerification } from '../components/ResendVerification';
+import { safeNextPath } from '../lib/safeNextPath';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
 export function VerifyEmailPage() {
   useDocumentTitle('Verify email');
   const [searchParams] = useSearchParams();
   const token = searchParams.get('token');
+  const nextPath = safeNextPath(searchParams.get('next'), '');
   const verify = useVerifyEmail();
   const { mutate } = verify;
 
@@ -29,7 +31,10 @@ export function VerifyEmailPage() {
         <Notice>
           <p>Thanks — your email address is confirmed. You can now log in.</p>
         </Notice>
-        <Link to="/login" className="button button-primary">
+        <Link
+          to={nextPath ? `/login?next=${encodeURIComponent(nextPath)}` : '/login'}
+          className="button button-primary"
+        >
           Log in
         </Link>
       </AuthCard>

@@ -101,5 +101,9 @@ export function signedInRoutes(detail: object = TEAM_DETAIL): Record<string, Rou
     'GET /api/v1/auth/me': { body: USER },
     'GET /api/v1/teams': { body: { results: [TEAM] } },
     [`GET /api/v1/teams/${TEAM.id}`]: { body: detail },
+    // The library, where a team's pages start: empty.
+    [`GET /api/v1/teams/${TEAM.id}/documents`]: { body: { next: null, previous: null, results: [] } },
+    [`GET /api/v1/teams/${TEAM.id}/tags`]: { body: { results: [] } },
+    [`GET /api/v1/teams/${TEAM.id}/collections`]: { body: { results: [] } },
   };
 }

@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import type { ApiError } from '../api/client';
+import { getDownloadUrl } from '../api/documents';
+import type { DocumentDetail } from '../api/types';
+import { Button } from '../components/Button';
+
+interface ReaderHeaderProps {
+  teamId: string;
+  libraryUrl: string;
+  document: DocumentDetail | undefined;
+}
+
+const AUTHORS_SHOWN = 4;
+
+/** The document's title, authors and size, the way back to the library, and the download. */
+export function ReaderHeader({ teamId, libraryUrl, document }: ReaderHeaderProps) {
+  const [downloading, setDownloading] = useState(false);
+  const [downloadError, setDownloadError] = useState<ApiError | null>(null);
+
+  async function download() {
+    if (!document) return;
+    setDownloading(true);
+    setDownloadError(null);
+    try {
+      // The URL answers with "Content-Disposition: attachment": the browser saves the file and stays here.
+      const { url } = await getDownloadUrl(teamId, document.id);
+      window.location.assign(url);
+    } catch (error) {
+      setDownloadError(error as ApiError);
+    } finally {
+      setDownloading(false);
+    }
+  }
+
+  const authors = document?.authors ?? [];
+  const pages = document?.pages_total;
+  return (
+    <header className="reader-header">
+      <Link to={libraryUrl} className="reader-back">
+        <span aria-hidden="true">← </span>
+        <span className="visually-hidden">Back to the </span>Library
+      </Link>
+      <div className="reader-heading">
+        <h1 title={document?.title}>{document?.title ?? 'Document'}</h1>
+        {document && (
+          <p className="reader-meta muted">
+            {authors.length > 0 && (
+              <span title={authors.length > AUTHORS_SHOWN ? authors.join(', ') : undefined}>
+                {authors.slice(0, AUTHORS_SHOWN).join(', ')}
+                {authors.length > AUTHORS_SHOWN && ` and ${authors.length - AUTHORS_SHOWN} more`}
+              </span>
+            )}
+            {pages != null && <span>{pages === 1 ? '1 page' : `${pages} pages`}</span>}
+          </p>
+        )}
+      </div>
+      {document && (
+        <Button
+          variant="secondary"
+          pending={downloading}
+          pendingText="Preparing…"
+          onClick={() => void download()}
+        >
+          Download PDF
+        </Button>
+      )}
+      {downloadError && (
+        <div role="alert" className="form-error reader-header-error">
+          <p>{downloadError.detail}</p>
+        </div>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,151 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { authKeys } from '../api/auth';
+import { documentKeys, libraryKeys, patchCachedDocument } from '../api/documents';
+import {
+  CLOSE_MEMBERSHIP_ENDED,
+  CLOSE_UNAUTHENTICATED,
+  type DocumentChangedEvent,
+  type DocumentProgressEvent,
+  type LiveEvent,
+} from '../api/events';
+import { teamKeys } from '../api/teams';
+
+/** Backoff between reconnection attempts: 1 s, 2 s, 4 s … up to 30 s, each with jitter. */
+export const RECONNECT_BASE_MS = 1000;
+export const RECONNECT_MAX_MS = 30_000;
+
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** The same-origin websocket address (the Vite dev server proxies /ws/ to Django). */
+export function liveSocketUrl(location: Pick<Location, 'protocol' | 'host'> = window.location): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/`;
+}
+
+/** Every cached query of every team's documents: lists, details, pages. */
+const isDocumentQuery = ({ queryKey }: { queryKey: readonly unknown[] }) =>
+  queryKey[0] === 'teams' && queryKey[2] === 'documents';
+
+// Refetches triggered by events never cancel one already running (a burst would starve it).
+const NO_CANCEL = { cancelRefetch: false } as const;
+
+function onProgress(queryClient: QueryClient, event: DocumentProgressEvent): void {
+  const { team_id: teamId, document_id: documentId, state, pages_done, pages_total, error } = event;
+  const listed = patchCachedDocument(queryClient, teamId, documentId, {
+    state,
+    pages_done,
+    pages_total,
+    error,
+  });
+  // A document the lists do not hold yet (uploaded by someone else), or one whose state changed in a
+  // way a filtered list cares about: the lists refetch.
+  if (!listed || state === 'ready' || state === 'failed') {
+    void queryClient.invalidateQueries({ queryKey: libraryKeys.lists(teamId) }, NO_CANCEL);
+  }
+  if (state === 'ready' || state === 'failed') {
+    void queryClient.invalidateQueries({ queryKey: documentKeys.detail(teamId, documentId) }, NO_CANCEL);
+  }
+}
+
+function onChanged(queryClient: QueryClient, event: DocumentChangedEvent): void {
+  const { team_id: teamId, document_id: documentId } = event;
+  if (event.deleted) {
+    queryClient.removeQueries({ queryKey: documentKeys.detail(teamId, documentId) });
+  } else {
+    void queryClient.invalidateQueries({ queryKey: documentKeys.detail(teamId, documentId) }, NO_CANCEL);
+  }
+  void queryClient.invalidateQueries({ queryKey: libraryKeys.lists(teamId) }, NO_CANCEL);
+  void queryClient.invalidateQueries({ queryKey: libraryKeys.tags(teamId) }, NO_CANCEL);
+}
+
+/** Applies one message from /ws/ to the query cache. Unknown messages are ignored. */
+export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void {
+  switch (event.type) {
+    case 'document.progress':
+      onProgress(queryClient, event);
+      break;
+    case 'document.changed':
+      onChanged(queryClient, event);
+      break;
+  }
+}
+
+/**
+ * Keeps one websocket to /ws/ open while the user is signed in and applies its
+ * events to the query cache, so every page shows other members' changes live.
+ *
+ * Reconnects with backoff after a drop. Each (re)connection invalidates the
+ * cached documents, so whatever happened while disconnected is refetched over
+ * REST. Close code 4403 (removed from a team) reconnects at once, and the server
+ * then joins only the remaining teams; 4401 means the session ended.
+ */
+export function useLiveUpdates(enabled = true): void {
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    if (!enabled || typeof WebSocket === 'undefined') return;
+    let socket: WebSocket | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    let stopped = false;
+
+    const connect = () => {
+      timer = undefined;
+      const current = new WebSocket(liveSocketUrl());
+      socket = current;
+      current.onopen = () => {
+        attempt = 0;
+        void queryClient.invalidateQueries({ predicate: isDocumentQuery }, NO_CANCEL);
+      };
+      current.onmessage = (message: MessageEvent) => {
+        let event: LiveEvent;
+        try {
+          event = JSON.parse(String(message.data)) as LiveEvent;
+        } catch {
+          return;
+        }
+        applyLiveEvent(queryClient, event);
+      };
+      current.onclose = (close: CloseEvent) => {
+        if (socket !== current) return;
+        socket = null;
+        if (stopped) return;
+        if (close.code === CLOSE_UNAUTHENTICATED) {
+          queryClient.setQueryData(authKeys.me, null);
+          return;
+        }
+        if (close.code === CLOSE_MEMBERSHIP_ENDED) {
+          // The team list and the team's pages change; the new socket hears only the other teams.
+          void queryClient.invalidateQueries({ queryKey: teamKeys.all });
+          attempt = 0;
+          timer = setTimeout(connect, 0);
+          return;
+        }
+        timer = setTimeout(connect, reconnectDelay(attempt++));
+      };
+    };
+
+    // Back online: try now rather than at the end of the current backoff.
+    const onOnline = () => {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        attempt = 0;
+        connect();
+      }
+    };
+
+    connect();
+    window.addEventListener('online', onOnline);
+    return () => {
+      stopped = true;
+      window.removeEventListener('online', onOnline);
+      if (timer !== undefined) clearTimeout(timer);
+      const open = socket;
+      socket = null;
+      open?.close(1000);
+    };
+  }, [queryClient, enabled]);
+}

@@ -72,7 +72,8 @@ def _pipeline(files: list[Path], environment: dict[str, str]) -> None:
     team, user = _team()
     raw: list[float] = []
     pipeline: list[float] = []
-    with _process(["celery", "-A", "scrollkeeper", "worker", "--concurrency=1", "--loglevel=WARNING"], environment):
+    worker = ["celery", "--quiet", "-A", "scrollkeeper", "worker", "--concurrency=1", "--loglevel=WARNING"]
+    with _process(worker, environment):
         _wait_for_worker()
         for round_number in range(ROUNDS):
             raw.append(_timed(lambda: _pdfium_text(files)))
@@ -298,6 +299,7 @@ def _services() -> Iterator[dict[str, str]]:
         "S3_ACCESS_KEY_ID": "bench",
         "S3_SECRET_ACCESS_KEY": "bench",
         "DEBUG": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
     }

@@ -5,7 +5,7 @@
 #   ws       uvicorn (ASGI): the websockets under /ws/, :8001
 #   worker   Celery worker: PDF parsing and every other background task
 #   beat     Celery beat: periodic cleanup tasks (run exactly one)
-#   migrate  apply migrations and exit (for deployments that migrate as a release step)
+#   migrate  apply migrations, set up the bucket (CORS) and exit (for a release step)
 # Why HTTP and websockets are served by different servers: docs/architecture.md.
 set -eu
 
@@ -25,6 +25,7 @@ case "$role" in
         # MIGRATE_ON_START=false when several web containers start at once and a release step migrates.
         if [ "${MIGRATE_ON_START:-true}" != "false" ]; then
             python manage.py migrate --noinput
+            python manage.py storage_setup
         fi
         exec gunicorn scrollkeeper.wsgi:application \
             --bind "0.0.0.0:${PORT:-8000}" \
@@ -61,7 +62,8 @@ case "$role" in
             "$@"
         ;;
     migrate)
-        exec python manage.py migrate --noinput "$@"
+        python manage.py migrate --noinput "$@"
+        exec python manage.py storage_setup
         ;;
     *)
         usage

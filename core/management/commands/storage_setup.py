@@ -1,0 +1,61 @@
+"""`manage.py storage_setup`: make the S3 bucket ready for browsers that upload to it directly."""
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from core.storage import get_storage
+from core.storage.s3 import S3Storage
+
+EXPOSED_HEADERS = ["ETag", "Content-Range", "Accept-Ranges", "Content-Length"]
+
+
+def cors_rules(origins: list[str]) -> dict[str, Any]:
+    """What the SPA needs: POST (small files) and PUT (parts) uploads, GET (with Range, for pdf.js)
+    downloads, and the headers it reads back (each part's ETag)."""
+    return {
+        "CORSRules": [
+            {
+                "AllowedOrigins": origins,
+                "AllowedMethods": ["GET", "HEAD", "POST", "PUT"],
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": EXPOSED_HEADERS,
+                "MaxAgeSeconds": 3600,
+            }
+        ]
+    }
+
+
+class Command(BaseCommand):
+    help = "Create the S3 bucket if it is missing and allow the site's origins to upload to it (CORS)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--origin",
+            action="append",
+            dest="origins",
+            help="An origin browsers use the site from (repeatable); default: SITE_URL and CSRF_TRUSTED_ORIGINS.",
+        )
+
+    def handle(self, *args: Any, origins: list[str] | None, **options: Any) -> None:
+        storage = get_storage()
+        if not isinstance(storage, S3Storage):
+            self.stdout.write("Local storage: the browser uploads to this site itself; nothing to set up.")
+            return
+        client, bucket = storage.client, storage.bucket
+        try:
+            client.head_bucket(Bucket=bucket)
+        except ClientError:
+            client.create_bucket(Bucket=bucket)
+            self.stdout.write(f"Created bucket {bucket}.")
+        allowed = origins or list(dict.fromkeys([settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS]))
+        try:
+            client.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors_rules(allowed))  # type: ignore[arg-type]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "NotImplemented":  # MinIO: CORS set server-wide
+                self.stdout.write("This S3 server sets CORS itself (MinIO: MINIO_API_CORS_ALLOW_ORIGIN).")
+                return
+            raise CommandError(f"Could not set the bucket's CORS rules: {exc}") from exc
+        self.stdout.write(self.style.SUCCESS(f"Bucket {bucket} accepts uploads from {', '.join(allowed)}."))

@@ -35,8 +35,12 @@ def send_to_group(group: str, event: Mapping[str, Any], *, message_type: str = "
 
 
 def send_on_commit(group: str, event: Mapping[str, Any]) -> None:
-    """After the surrounding transaction commits, so no browser sees a row that was rolled back."""
-    transaction.on_commit(lambda: send_to_group(group, event))
+    """After the surrounding transaction commits, so no browser sees a row that was rolled back.
+
+    Robust: a channel layer that fails (Redis hiccup) is logged and the request still answers with what
+    was committed; browsers catch up over REST when their socket reconnects.
+    """
+    transaction.on_commit(lambda: send_to_group(group, event), robust=True)
 
 
 class EventSender:

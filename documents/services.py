@@ -379,9 +379,9 @@ def document_delete(*, actor: Membership, document_id: UUID | str) -> None:
         action="document.deleted",
         data={"document_id": str(document.pk), "title": document.title},
     )
+    transaction.on_commit(lambda: get_storage().delete(key=key))
     _changed_on_commit(document, deleted=True)
     document.delete()
-    transaction.on_commit(lambda: get_storage().delete(key=key))
 
 
 @transaction.atomic

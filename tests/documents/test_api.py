@@ -1,5 +1,6 @@
 """The library API: listing, filtering, detail with ETags, pages, downloads, edits and deletion."""
 
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -161,3 +162,25 @@ def test_another_teams_documents_are_not_found(ready: Document) -> None:
     client.force_login(stranger.user)
     assert client.get(_url(ready.team, f"/{ready.pk}")).status_code == 404
     assert client.get(_url(stranger.team, f"/{ready.pk}")).status_code == 404
+
+
+def test_a_failing_channel_layer_does_not_fail_a_committed_delete(
+    owner_client: APIClient, team: Team, ready: Document, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """GIVEN Redis unreachable for websocket events WHEN a document is deleted THEN the answer is 204 and
+    its file is removed all the same (browsers catch up over REST when their socket reconnects)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{closed}/0"]},
+        }
+    }
+    key = ready.storage_key
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.delete(f"/api/v1/teams/{team.pk}/documents/{ready.pk}")
+    assert response.status_code == 204
+    assert not Document.objects.filter(pk=ready.pk).exists()
+    assert get_storage().head(key=key) is None

@@ -10,12 +10,15 @@ import {
 import { api } from './client';
 import { teamPath } from './teams';
 import type {
+  Collection,
   CollectionList,
+  CollectionRequest,
   CompletedPart,
   DocumentDetail,
   DocumentPage,
   DocumentState,
   DocumentSummary,
+  DocumentUpdateRequest,
   Download,
   PageTextList,
   TagList,
@@ -205,6 +208,107 @@ export function useRetryDocument(teamId: string) {
     onSuccess: (document) => {
       const { state, pages_done, pages_total, error } = document;
       patchCachedDocument(queryClient, teamId, document.id, { state, pages_done, pages_total, error });
+    },
+  });
+}
+
+// ---- Edits: a document's details, deletion, collections ----------------------
+
+export const updateDocument = (teamId: string, documentId: string, changes: DocumentUpdateRequest) =>
+  api.patch<DocumentDetail>(documentPath(teamId, documentId), changes);
+
+/** Deletes the document and its stored file. */
+export const deleteDocument = (teamId: string, documentId: string) =>
+  api.delete(documentPath(teamId, documentId));
+
+export const createCollection = (teamId: string, body: CollectionRequest) =>
+  api.post<Collection>(teamPath(teamId, '/collections'), body);
+
+/** Deletes the collection; its documents stay in the library. */
+export const deleteCollection = (teamId: string, collectionId: string) =>
+  api.delete(teamPath(teamId, `/collections/${encodeURIComponent(collectionId)}`));
+
+/** The team's lists and document details, but not page texts (an edit never changes those). */
+const listsAndDetails = (teamId: string) => ({
+  queryKey: documentKeys.all(teamId),
+  predicate: ({ queryKey }: { queryKey: readonly unknown[] }) => queryKey[4] !== 'pages',
+});
+
+export function useUpdateDocument(teamId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ documentId, changes }: { documentId: string; changes: DocumentUpdateRequest }) =>
+      updateDocument(teamId, documentId, changes),
+    onSuccess: (document) => {
+      queryClient.setQueryData(documentKeys.detail(teamId, document.id), document);
+      // Returned, so the mutation settles once the lists on screen show the change.
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: libraryKeys.lists(teamId) }),
+        queryClient.invalidateQueries({ queryKey: libraryKeys.tags(teamId) }),
+      ]);
+    },
+  });
+}
+
+export function useDeleteDocument(teamId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (documentId: string) => deleteDocument(teamId, documentId),
+    onSuccess: (_, documentId) => {
+      // Out of every list at once; the refetch below then brings the next ones up.
+      queryClient.setQueriesData<InfiniteData<DocumentPage>>(
+        { queryKey: libraryKeys.lists(teamId) },
+        (data) =>
+          data?.pages
+            ? {
+                ...data,
+                pages: data.pages.map((page) => ({
+                  ...page,
+                  results: page.results.filter((document) => document.id !== documentId),
+                })),
+              }
+            : data,
+      );
+      // Its detail and page texts. Not those still on screen: removing them would make the reader refetch
+      // (and show a 404) before its caller has left the page; they are collected once it has.
+      queryClient.removeQueries({
+        queryKey: documentKeys.detail(teamId, documentId),
+        predicate: (query) => query.getObserversCount() === 0,
+      });
+      void queryClient.invalidateQueries({ queryKey: libraryKeys.lists(teamId) });
+      void queryClient.invalidateQueries({ queryKey: libraryKeys.tags(teamId) });
+    },
+  });
+}
+
+export function useCreateCollection(teamId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CollectionRequest) => createCollection(teamId, body),
+    onSuccess: (collection) => {
+      queryClient.setQueryData<CollectionList>(
+        libraryKeys.collections(teamId),
+        (list) => list && { results: [...list.results, collection] },
+      );
+      return queryClient.invalidateQueries({ queryKey: libraryKeys.collections(teamId) });
+    },
+  });
+}
+
+export function useDeleteCollection(teamId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (collectionId: string) => deleteCollection(teamId, collectionId),
+    onSuccess: (_, collectionId) => {
+      queryClient.setQueryData<CollectionList>(
+        libraryKeys.collections(teamId),
+        (list) => list && { results: list.results.filter((collection) => collection.id !== collectionId) },
+      );
+      // Its documents stay, but they no longer name it.
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: libraryKeys.collections(teamId) }),
+        queryClient.invalidateQueries(listsAndDetails(teamId)),
+      ]);
     },
   });
 }

@@ -64,3 +64,6 @@ export type InvitationStatus = Schemas['StatusEnum'];
 export type InvitationPreview = Schemas['InvitationPreviewOut'];
 export type AuditEvent = Schemas['AuditEventOut'];
 export type AuditLogPage = Schemas['AuditLogPageOut'];
+/** A PATCH of a document: only the fields being changed. */
+export type DocumentUpdateRequest = Schemas['PatchedDocumentUpdateInRequest'];
+export type CollectionRequest = Schemas['CollectionInRequest'];

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import {
   useCollections,
@@ -10,6 +10,8 @@ import {
 import type { DocumentState, DocumentSummary } from '../api/types';
 import { Button } from '../components/Button';
 import { teamUrl } from '../teams/currentTeam';
+import { CollectionsDialog, useCanManageCollections } from './CollectionsDialog';
+import { DocumentEditDialog, useCanEditDocument } from './DocumentEditDialog';
 import { formatDate, plural } from './format';
 import { ParseProgress } from './ProgressBar';
 import { StateBadge } from './StateBadge';
@@ -44,6 +46,8 @@ export function LibraryFilters({ teamId, filters, onChange }: FiltersProps) {
   const collections = useCollections(teamId).data?.results ?? [];
   const id = useId();
   const set = (changes: DocumentFilters) => onChange({ ...filters, ...changes });
+  const canManageCollections = useCanManageCollections();
+  const [managing, setManaging] = useState(false);
 
   return (
     <div className="library-filters" role="group" aria-label="Filter and sort">
@@ -112,6 +116,23 @@ export function LibraryFilters({ teamId, filters, onChange }: FiltersProps) {
           ))}
         </select>
       </div>
+      {canManageCollections && (
+        <div className="library-filters-extra">
+          <Button variant="quiet" className="button-small" onClick={() => setManaging(true)}>
+            Manage collections
+          </Button>
+        </div>
+      )}
+      {managing && (
+        <CollectionsDialog
+          teamId={teamId}
+          onClose={() => setManaging(false)}
+          onDeleted={(collectionId) => {
+            // The filter would name a collection that is gone.
+            if (filters.collection === collectionId) set({ collection: undefined });
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -199,6 +220,8 @@ function DocumentCard({
 }) {
   const titleId = useId();
   const retry = useRetryDocument(teamId);
+  const canEdit = useCanEditDocument(document);
+  const [editing, setEditing] = useState(false);
   const link = teamUrl(teamId, `documents/${document.id}`);
   const inProgress = document.state === 'queued' || document.state === 'parsing';
   const total = document.pages_total;
@@ -209,8 +232,23 @@ function DocumentCard({
         <h3 id={titleId} className="doc-title">
           {document.state === 'ready' ? <Link to={link}>{document.title}</Link> : document.title}
         </h3>
-        <StateBadge state={document.state} />
+        <div className="doc-head-side">
+          <StateBadge state={document.state} />
+          {canEdit && (
+            <Button
+              variant="quiet"
+              className="button-small"
+              aria-describedby={titleId}
+              onClick={() => setEditing(true)}
+            >
+              Edit
+            </Button>
+          )}
+        </div>
       </div>
+      {editing && (
+        <DocumentEditDialog teamId={teamId} document={document} onClose={() => setEditing(false)} />
+      )}
       {document.authors.length > 0 && <p className="doc-authors">{document.authors.join(', ')}</p>}
       <p className="doc-meta">
         {document.state === 'ready' && total !== null && <span>{plural(total, 'page')}</span>}

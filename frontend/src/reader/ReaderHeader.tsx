@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { ApiError } from '../api/client';
 import { getDownloadUrl } from '../api/documents';
 import type { DocumentDetail } from '../api/types';
 import { Button } from '../components/Button';
+import { DocumentEditDialog, useCanEditDocument } from '../library/DocumentEditDialog';
 
 interface ReaderHeaderProps {
   teamId: string;
@@ -13,10 +14,13 @@ interface ReaderHeaderProps {
 
 const AUTHORS_SHOWN = 4;
 
-/** The document's title, authors and size, the way back to the library, and the download. */
+/** The document's title, authors and size, the way back to the library, the download and its details. */
 export function ReaderHeader({ teamId, libraryUrl, document }: ReaderHeaderProps) {
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState<ApiError | null>(null);
+  const canEdit = useCanEditDocument(document);
+  const [editing, setEditing] = useState(false);
+  const navigate = useNavigate();
 
   async function download() {
     if (!document) return;
@@ -64,6 +68,19 @@ export function ReaderHeader({ teamId, libraryUrl, document }: ReaderHeaderProps
         >
           Download PDF
         </Button>
+      )}
+      {document && canEdit && (
+        <Button variant="secondary" onClick={() => setEditing(true)}>
+          Edit
+        </Button>
+      )}
+      {document && editing && (
+        <DocumentEditDialog
+          teamId={teamId}
+          document={document}
+          onClose={() => setEditing(false)}
+          onDeleted={() => navigate(libraryUrl, { replace: true })}
+        />
       )}
       {downloadError && (
         <div role="alert" className="form-error reader-header-error">

@@ -1,5 +1,6 @@
 """The websocket at /ws/: one per browser tab, carrying the events of every team of its user."""
 
+import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -7,17 +8,22 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from teams.selectors import team_memberships_for
 
-from .events import team_group, user_group
+from .events import DocumentJoined, SocketError, document_group, team_group, user_group
+from .models import Document
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_MEMBERSHIP_ENDED = 4403
+# A reader has a few documents open at most; this bounds what one socket can subscribe to.
+MAX_DOCUMENTS = 32
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints
     """Authenticated by the session cookie (AuthMiddlewareStack), origin checked in asgi.py.
 
-    Joins only the groups of the teams the user belongs to when it connects. After a drop the client
-    reconnects and refetches state over REST, so nothing sent meanwhile is lost.
+    Joins only the groups of the teams the user belongs to when it connects, and the group of a
+    document when the client asks (``document.join`` / ``document.leave``) and the document is one of
+    the user's teams'. After a drop the client reconnects, joins again and refetches state over REST,
+    so nothing sent meanwhile is lost.
     """
 
     async def connect(self) -> None:
@@ -27,13 +33,57 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
             return
         self.team_ids = await database_sync_to_async(self._team_ids)(user)
         self.joined = [team_group(team_id) for team_id in self.team_ids] + [user_group(user.pk)]
+        self.documents: set[str] = set()
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "joined", []):
+        for group in [*getattr(self, "joined", []), *getattr(self, "documents", set())]:
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        document_id = content.get("document_id") if isinstance(content, dict) else None
+        if kind == "document.join":
+            await self._join_document(document_id)
+        elif kind == "document.leave":
+            await self._leave_document(document_id)
+        else:
+            await self._refuse("unknown_type", None)
+
+    async def _join_document(self, document_id: Any) -> None:
+        user = self.scope["user"]
+        pk = _as_uuid(document_id)
+        team_id = None if pk is None else await database_sync_to_async(self._team_of_viewable_document)(user, pk)
+        if pk is None or team_id is None:
+            await self._refuse("not_found", document_id)
+            return
+        group = document_group(pk)
+        if group not in self.documents and len(self.documents) >= MAX_DOCUMENTS:
+            await self._refuse("too_many_documents", document_id)
+            return
+        # A team joined after connecting: its membership_removed must close this socket too.
+        self.team_ids.add(team_id)
+        if group not in self.documents:
+            self.documents.add(group)
+            await self.channel_layer.group_add(group, self.channel_name)
+        joined: DocumentJoined = {"type": "document.joined", "document_id": str(pk)}
+        await self.send_json(joined)
+
+    async def _leave_document(self, document_id: Any) -> None:
+        group = document_group(_as_uuid(document_id))
+        if group in self.documents:
+            self.documents.discard(group)
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _refuse(self, code: str, document_id: Any) -> None:
+        error: SocketError = {
+            "type": "error",
+            "code": code,
+            "document_id": document_id if isinstance(document_id, str) else None,
+        }
+        await self.send_json(error)
 
     async def event_forward(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])
@@ -46,3 +96,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
     @staticmethod
     def _team_ids(user: Any) -> set[str]:
         return {str(team_id) for team_id in team_memberships_for(user=user).values_list("team_id", flat=True)}
+
+    @staticmethod
+    def _team_of_viewable_document(user: Any, pk: uuid.UUID) -> str | None:
+        """The document's team id if the user is a member of it now (not only when the socket opened)."""
+        teams = team_memberships_for(user=user).values("team_id")
+        team_id = Document.objects.filter(pk=pk, team_id__in=teams).values_list("team_id", flat=True).first()
+        return None if team_id is None else str(team_id)
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -27,9 +27,29 @@ class DocumentChanged(TypedDict):
     deleted: bool
 
 
+class DocumentJoined(TypedDict):
+    """The answer to the client's ``{"type": "document.join", "document_id"}``: events of that document follow."""
+
+    type: Literal["document.joined"]
+    document_id: str
+
+
+class SocketError(TypedDict):
+    """A client message the socket refused (``not_found``: no document of the user's teams by that id)."""
+
+    type: Literal["error"]
+    code: str
+    document_id: str | None
+
+
 def team_group(team_id: object) -> str:
     return f"team.{team_id}"
 
 
 def user_group(user_id: object) -> str:
     return f"user.{user_id}"
+
+
+def document_group(document_id: object) -> str:
+    """Sockets viewing one document; joined on the client's request, after a membership check."""
+    return f"document.{document_id}"

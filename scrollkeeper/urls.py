@@ -9,6 +9,7 @@ api_v1 = [
     path("storage/", include("core.storage.urls")),
     path("", include("teams.api.urls")),
     path("teams/<uuid:team_id>/", include("documents.api.urls")),
+    path("teams/<uuid:team_id>/", include("annotations.api.urls")),
 ]
 
 urlpatterns = [

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "teams",
     "billing",
     "documents",
+    "annotations",
 ]
 
 MIDDLEWARE = [

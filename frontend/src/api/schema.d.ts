@@ -413,6 +413,112 @@ export interface paths {
         patch: operations["teams_documents_partial_update"];
         trace?: never;
     };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The document's annotations you can see, with their threads, by page and position */
+        get: operations["teams_documents_annotations_list"];
+        put?: never;
+        /** Highlight (editors and up), mark an area (editors and up) or pin a note (everyone) */
+        post: operations["teams_documents_annotations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/{annotation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One annotation with its thread */
+        get: operations["teams_documents_annotations_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete your own annotation (admins: anyone's) */
+        delete: operations["teams_documents_annotations_destroy"];
+        options?: never;
+        head?: never;
+        /** Edit your own annotation's text, colour or visibility, or (anyone) its assignee */
+        patch: operations["teams_documents_annotations_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/{annotation_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a resolved thread */
+        post: operations["teams_documents_annotations_reopen_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/{annotation_id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply in the thread */
+        post: operations["teams_documents_annotations_replies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/{annotation_id}/replies/{reply_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete your own reply (admins: anyone's) */
+        delete: operations["teams_documents_annotations_replies_destroy"];
+        options?: never;
+        head?: never;
+        /** Edit your own reply */
+        patch: operations["teams_documents_annotations_replies_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/{annotation_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the thread resolved */
+        post: operations["teams_documents_annotations_resolve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/{team_id}/documents/{document_id}/download": {
         parameters: {
             query?: never;
@@ -657,6 +763,69 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Where the annotation sits. A highlight needs ``quote``, ``position`` and ``rects``; an area
+         *     ``rects``; a note a ``point`` [x, y]. ``page_end`` (a page after ``page_index``) lets a highlight
+         *     span a page break.
+         */
+        AnchorsInRequest: {
+            quote?: components["schemas"]["QuoteInRequest"];
+            position?: components["schemas"]["PositionInRequest"];
+            rects?: number[][];
+            point?: number[];
+            page_end?: number;
+        };
+        AnchorsOut: {
+            quote?: components["schemas"]["QuoteOut"];
+            position?: components["schemas"]["PositionOut"];
+            rects?: number[][];
+            point?: number[];
+            page_end?: number;
+        };
+        AnnotationCreateInRequest: {
+            kind: components["schemas"]["KindEnum"];
+            page_index: number;
+            anchors: components["schemas"]["AnchorsInRequest"];
+            /**
+             * @description A colour of the palette (yellow, green, blue, pink, purple, orange, red, grey) or #rgb / #rrggbb.
+             * @default yellow
+             */
+            color: string;
+            /** @default  */
+            body: string;
+            /** @default team */
+            visibility: components["schemas"]["VisibilityEnum"];
+        };
+        AnnotationListOut: {
+            results: components["schemas"]["AnnotationOut"][];
+        };
+        /** @description Read from an annotation loaded by ``selectors.annotation_list_for`` / ``annotation_with_thread``. */
+        AnnotationOut: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            document_id: string;
+            page_index: number;
+            kind: components["schemas"]["KindEnum"];
+            color: string;
+            /** @description Markdown, stored as written; render it safely. */
+            body: string;
+            visibility: components["schemas"]["VisibilityEnum"];
+            anchors: components["schemas"]["AnchorsOut"];
+            /** @description User ids mentioned with @. */
+            mentions: string[];
+            version: number;
+            author: components["schemas"]["UserRefOut"] | null;
+            assignee: components["schemas"]["UserRefOut"] | null;
+            /** Format: date-time */
+            resolved_at: string | null;
+            resolved_by: components["schemas"]["UserRefOut"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            replies: components["schemas"]["ReplyOut"][];
+        };
         /** @description Schema of the one response that shows the secret. */
         ApiTokenCreatedOut: {
             /** Format: uuid */
@@ -877,6 +1046,13 @@ export interface components {
             /** Format: date-time */
             readonly expires_at: string;
         };
+        /**
+         * @description * `highlight` - Highlight
+         *     * `note` - Note
+         *     * `area` - Area
+         * @enum {string}
+         */
+        KindEnum: "highlight" | "note" | "area";
         LoginInRequest: {
             /** Format: email */
             email: string;
@@ -932,6 +1108,19 @@ export interface components {
             token: string;
             new_password: string;
         };
+        PatchedAnnotationUpdateInRequest: {
+            /** @description The version this change was made from. */
+            version?: number;
+            body?: string;
+            /** @description A colour of the palette (yellow, green, blue, pink, purple, orange, red, grey) or #rgb / #rrggbb. */
+            color?: string;
+            visibility?: components["schemas"]["VisibilityEnum"];
+            /**
+             * Format: uuid
+             * @description A member's user id; null unassigns.
+             */
+            assignee_id?: string | null;
+        };
         PatchedDocumentUpdateInRequest: {
             title?: string;
             tags?: string[];
@@ -939,6 +1128,10 @@ export interface components {
         };
         PatchedMemberRoleInRequest: {
             role?: components["schemas"]["RoleEnum"];
+        };
+        PatchedReplyUpdateInRequest: {
+            body?: string;
+            version?: number;
         };
         PatchedTeamInRequest: {
             name?: string;
@@ -964,6 +1157,49 @@ export interface components {
          * @enum {string}
          */
         PermissionsEnum: "annotations.comment" | "annotations.delete_any" | "annotations.highlight" | "audit.view" | "billing.manage" | "documents.delete_any" | "documents.edit_own" | "documents.upload" | "documents.view" | "members.manage" | "members.manage_owners" | "members.view" | "team.delete" | "team.leave" | "team.transfer_ownership" | "team.update" | "team.view";
+        /**
+         * @description W3C TextPositionSelector: offsets in the stored text of the page (``end`` in ``page_end``'s text
+         *     when the highlight spans a page break).
+         */
+        PositionInRequest: {
+            start: number;
+            end: number;
+        };
+        PositionOut: {
+            start: number;
+            end: number;
+        };
+        /** @description W3C TextQuoteSelector. */
+        QuoteInRequest: {
+            exact: string;
+            /** @default  */
+            prefix: string;
+            /** @default  */
+            suffix: string;
+        };
+        QuoteOut: {
+            exact: string;
+            prefix: string;
+            suffix: string;
+        };
+        ReplyInRequest: {
+            body: string;
+        };
+        ReplyOut: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            annotation_id: string;
+            author: components["schemas"]["UserRefOut"] | null;
+            body: string;
+            /** @description User ids mentioned with @. */
+            mentions: string[];
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /**
          * @description * `owner` - Owner
          *     * `admin` - Admin
@@ -1133,6 +1369,12 @@ export interface components {
             /** Format: email */
             readonly email: string;
         };
+        /**
+         * @description * `team` - Team
+         *     * `private` - Private
+         * @enum {string}
+         */
+        VisibilityEnum: "team" | "private";
     };
     responses: never;
     parameters: never;
@@ -1759,6 +2001,267 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DocumentDetailOut"];
+                };
+            };
+        };
+    };
+    teams_documents_annotations_list: {
+        parameters: {
+            query?: {
+                /** @description Only those changed since (catch-up) */
+                updated_after?: string;
+            };
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationListOut"];
+                };
+            };
+        };
+    };
+    teams_documents_annotations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnotationCreateInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationOut"];
+                };
+            };
+        };
+    };
+    teams_documents_annotations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationOut"];
+                };
+            };
+        };
+    };
+    teams_documents_annotations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_documents_annotations_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAnnotationUpdateInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationOut"];
+                };
+            };
+            /** @description version_conflict: the body's `current` is the object as it is now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_documents_annotations_reopen_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationOut"];
+                };
+            };
+        };
+    };
+    teams_documents_annotations_replies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyInRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyOut"];
+                };
+            };
+        };
+    };
+    teams_documents_annotations_replies_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+                document_id: string;
+                reply_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_documents_annotations_replies_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+                document_id: string;
+                reply_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedReplyUpdateInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyOut"];
+                };
+            };
+            /** @description version_conflict: the body's `current` is the object as it is now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teams_documents_annotations_resolve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationOut"];
                 };
             };
         };

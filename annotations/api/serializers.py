@@ -1,0 +1,195 @@
+"""Shapes and validation of the annotation API. The output matches ``annotations.events`` exactly."""
+
+import math
+from typing import Any
+
+from rest_framework import serializers
+
+from annotations.models import BODY_MAX_LENGTH, DEFAULT_COLOR, PALETTE, Annotation, validate_color
+from teams.api.serializers import UserRefOut
+
+QUOTE_MAX_LENGTH = 5_000
+MAX_RECTS = 500
+
+
+def _finite(value: float) -> None:
+    if not math.isfinite(value):
+        raise serializers.ValidationError("Must be a finite number.")
+
+
+class QuoteIn(serializers.Serializer[None]):
+    """W3C TextQuoteSelector."""
+
+    exact = serializers.CharField(max_length=QUOTE_MAX_LENGTH, trim_whitespace=False)
+    prefix = serializers.CharField(max_length=200, trim_whitespace=False, allow_blank=True, default="")
+    suffix = serializers.CharField(max_length=200, trim_whitespace=False, allow_blank=True, default="")
+
+
+class PositionIn(serializers.Serializer[None]):
+    """W3C TextPositionSelector: offsets in the stored text of the page (``end`` in ``page_end``'s text
+    when the highlight spans a page break)."""
+
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=0)
+
+
+def _ordered_rect(rect: list[float]) -> None:
+    if len(rect) == 4 and (rect[0] > rect[2] or rect[1] > rect[3]):
+        raise serializers.ValidationError("Expected [x1, y1, x2, y2] with x1 <= x2 and y1 <= y2.")
+
+
+class RectField(serializers.ListField):
+    """[x1, y1, x2, y2] in PDF user-space points, x1 <= x2 and y1 <= y2."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            child=serializers.FloatField(validators=[_finite]),
+            min_length=4,
+            max_length=4,
+            validators=[_ordered_rect],
+            **kwargs,
+        )
+
+
+class AnchorsIn(serializers.Serializer[None]):
+    """Where the annotation sits. A highlight needs ``quote``, ``position`` and ``rects``; an area
+    ``rects``; a note a ``point`` [x, y]. ``page_end`` (a page after ``page_index``) lets a highlight
+    span a page break."""
+
+    quote = QuoteIn(required=False)
+    position = PositionIn(required=False)
+    rects = serializers.ListField(child=RectField(), min_length=1, max_length=MAX_RECTS, required=False)
+    point = serializers.ListField(
+        child=serializers.FloatField(validators=[_finite]), min_length=2, max_length=2, required=False
+    )
+    page_end = serializers.IntegerField(min_value=0, required=False)
+
+
+REQUIRED_ANCHORS = {
+    Annotation.Kind.HIGHLIGHT: ("quote", "position", "rects"),
+    Annotation.Kind.AREA: ("rects",),
+    Annotation.Kind.NOTE: ("point",),
+}
+
+
+class ColorField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_length=16,
+            help_text=f"A colour of the palette ({', '.join(PALETTE)}) or #rgb / #rrggbb.",
+            **kwargs,
+        )
+        self.validators.append(_color)
+
+
+def _color(value: str) -> None:
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        validate_color(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from exc
+
+
+class AnnotationCreateIn(serializers.Serializer[None]):
+    kind = serializers.ChoiceField(choices=Annotation.Kind.choices)
+    page_index = serializers.IntegerField(min_value=0)
+    anchors = AnchorsIn()
+    color = ColorField(default=DEFAULT_COLOR)
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH, allow_blank=True, trim_whitespace=False, default="")
+    visibility = serializers.ChoiceField(choices=Annotation.Visibility.choices, default=Annotation.Visibility.TEAM)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        anchors = attrs["anchors"]
+        missing = [name for name in REQUIRED_ANCHORS[Annotation.Kind(attrs["kind"])] if name not in anchors]
+        errors: dict[str, list[str]] = {name: [f"Required for a {attrs['kind']}."] for name in missing}
+        page_end = anchors.get("page_end")
+        if page_end is not None and page_end < attrs["page_index"]:
+            errors["page_end"] = ["Must not be before page_index."]
+        position = anchors.get("position")
+        if position and (page_end in (None, attrs["page_index"])) and position["end"] < position["start"]:
+            errors["position"] = ["end must not be before start."]
+        if errors:
+            raise serializers.ValidationError({"anchors": errors})
+        return attrs
+
+
+class AnnotationUpdateIn(serializers.Serializer[None]):
+    version = serializers.IntegerField(min_value=1, help_text="The version this change was made from.")
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH, allow_blank=True, trim_whitespace=False, required=False)
+    color = ColorField(required=False)
+    visibility = serializers.ChoiceField(choices=Annotation.Visibility.choices, required=False)
+    assignee_id = serializers.UUIDField(
+        allow_null=True, required=False, help_text="A member's user id; null unassigns."
+    )
+
+
+class ListFilterIn(serializers.Serializer[None]):
+    updated_after = serializers.DateTimeField(required=False)
+
+
+class ReplyIn(serializers.Serializer[None]):
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH)
+
+
+class ReplyUpdateIn(ReplyIn):
+    version = serializers.IntegerField(min_value=1)
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+class ReplyOut(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    annotation_id = serializers.UUIDField()
+    author = UserRefOut(allow_null=True)
+    body = serializers.CharField()
+    mentions = serializers.ListField(child=serializers.UUIDField(), help_text="User ids mentioned with @.")
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class QuoteOut(serializers.Serializer[Any]):
+    exact = serializers.CharField()
+    prefix = serializers.CharField()
+    suffix = serializers.CharField()
+
+
+class PositionOut(serializers.Serializer[Any]):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+
+
+class AnchorsOut(serializers.Serializer[Any]):
+    quote = QuoteOut(required=False)
+    position = PositionOut(required=False)
+    rects = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()), required=False)
+    point = serializers.ListField(child=serializers.FloatField(), required=False)
+    page_end = serializers.IntegerField(required=False)
+
+
+class AnnotationOut(serializers.Serializer[Any]):
+    """Read from an annotation loaded by ``selectors.annotation_list_for`` / ``annotation_with_thread``."""
+
+    id = serializers.UUIDField()
+    document_id = serializers.UUIDField()
+    page_index = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Annotation.Kind.choices)
+    color = serializers.CharField()
+    body = serializers.CharField(help_text="Markdown, stored as written; render it safely.")
+    visibility = serializers.ChoiceField(choices=Annotation.Visibility.choices)
+    anchors = AnchorsOut()
+    mentions = serializers.ListField(child=serializers.UUIDField(), help_text="User ids mentioned with @.")
+    version = serializers.IntegerField()
+    author = UserRefOut(allow_null=True)
+    assignee = UserRefOut(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolved_by = UserRefOut(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    replies = ReplyOut(many=True, source="replies.all")
+
+
+class AnnotationListOut(serializers.Serializer[Any]):
+    results = AnnotationOut(many=True)

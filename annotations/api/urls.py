@@ -1,0 +1,17 @@
+"""Mounted under /api/v1/teams/<team_id>/."""
+
+from django.urls import path
+
+from . import views
+
+ANNOTATIONS = "documents/<uuid:document_id>/annotations"
+ANNOTATION = f"{ANNOTATIONS}/<uuid:annotation_id>"
+
+urlpatterns = [
+    path(ANNOTATIONS, views.AnnotationListCreateApi.as_view(), name="annotation-list"),
+    path(ANNOTATION, views.AnnotationDetailApi.as_view(), name="annotation-detail"),
+    path(f"{ANNOTATION}/resolve", views.AnnotationResolveApi.as_view(), name="annotation-resolve"),
+    path(f"{ANNOTATION}/reopen", views.AnnotationReopenApi.as_view(), name="annotation-reopen"),
+    path(f"{ANNOTATION}/replies", views.ReplyCreateApi.as_view(), name="reply-create"),
+    path(f"{ANNOTATION}/replies/<uuid:reply_id>", views.ReplyDetailApi.as_view(), name="reply-detail"),
+]

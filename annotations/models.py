@@ -56,6 +56,9 @@ class Annotation(BaseModel):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Where an imported annotation came from (a JSON-LD id, or a key of a PDF's own annotation), so that
+    # importing the same thing again onto this document adds nothing. Empty for annotations made here.
+    source = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         indexes: ClassVar = [
@@ -68,6 +71,11 @@ class Annotation(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(visibility__in=["team", "private"]), name="annotations_annotation_visibility_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["document", "source"],
+                condition=~Q(source=""),
+                name="annotations_annotation_unique_source_per_document",
             ),
         ]
 
@@ -85,6 +93,7 @@ class Reply(BaseModel):
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     mentions = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
+    source = models.CharField(max_length=200, blank=True, default="")  # as Annotation.source
 
     class Meta:
         ordering: ClassVar = ["created_at", "id"]

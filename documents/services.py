@@ -26,6 +26,7 @@ from teams.services import audit_record
 from .events import DocumentChanged, DocumentProgress, ParseErrorPayload, team_group
 from .models import Collection, Document, Page, Tag, Upload
 from .realtime import send_on_commit
+from .signals import document_parsed
 
 if TYPE_CHECKING:
     from .parsing import OutlineItem, ParsedDocument
@@ -499,6 +500,14 @@ def document_parse(*, document_id: str) -> None:
             return  # deleted while it was being parsed
         sender.progress(progress_event(document))
     _changed_on_commit(document)
+    transaction.on_commit(lambda: _send_parsed(document.pk))
+
+
+def _send_parsed(document_id: UUID) -> None:
+    """A receiver's failure (say, the broker is down) must not fail a parse that is already stored."""
+    for receiver, result in document_parsed.send_robust(sender=Document, document_id=document_id):
+        if isinstance(result, Exception):
+            logger.error("document_parsed receiver %r failed for %s: %r", receiver, document_id, result)
 
 
 def documents_requeue_stalled() -> int:

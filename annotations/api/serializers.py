@@ -128,6 +128,10 @@ class ListFilterIn(serializers.Serializer[None]):
     updated_after = serializers.DateTimeField(required=False)
 
 
+class ExportIn(serializers.Serializer[None]):
+    format = serializers.ChoiceField(choices=["jsonld", "markdown", "pdf"], default="jsonld")
+
+
 class ReplyIn(serializers.Serializer[None]):
     body = serializers.CharField(max_length=BODY_MAX_LENGTH)
 
@@ -193,3 +197,10 @@ class AnnotationOut(serializers.Serializer[Any]):
 
 class AnnotationListOut(serializers.Serializer[Any]):
     results = AnnotationOut(many=True)
+
+
+class ImportOut(serializers.Serializer[Any]):
+    created = serializers.IntegerField(help_text="Annotations created")
+    skipped = serializers.IntegerField(help_text="Annotations already on this document")
+    replies_created = serializers.IntegerField()
+    replies_skipped = serializers.IntegerField()

@@ -9,6 +9,8 @@ ANNOTATION = f"{ANNOTATIONS}/<uuid:annotation_id>"
 
 urlpatterns = [
     path(ANNOTATIONS, views.AnnotationListCreateApi.as_view(), name="annotation-list"),
+    path(f"{ANNOTATIONS}/export", views.AnnotationExportApi.as_view(), name="annotation-export"),
+    path(f"{ANNOTATIONS}/import", views.AnnotationImportApi.as_view(), name="annotation-import"),
     path(ANNOTATION, views.AnnotationDetailApi.as_view(), name="annotation-detail"),
     path(f"{ANNOTATION}/resolve", views.AnnotationResolveApi.as_view(), name="annotation-resolve"),
     path(f"{ANNOTATION}/reopen", views.AnnotationReopenApi.as_view(), name="annotation-reopen"),

@@ -5,16 +5,21 @@ depends on the annotation (its kind, its author, ``annotations.delete_any``), an
 other members' private annotations behind a 404.
 """
 
+import json
 from typing import Any, ClassVar
 from uuid import UUID
 
+from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations import selectors, services
+from annotations import exports, imports, selectors, services
 from annotations.models import Annotation
 from teams.api.base import TeamScopedApi
 
@@ -159,3 +164,67 @@ class ReplyDetailApi(TeamScopedApi):
             actor=self.membership, document_id=document_id, annotation_id=annotation_id, reply_id=reply_id
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- export and import -----------------------------------------------------------------------------
+
+
+class JsonLdParser(JSONParser):
+    media_type = "application/ld+json"
+
+
+class AnnotationExportApi(TeamScopedApi):
+    team_permissions: ClassVar = {"GET": "annotations.comment"}
+
+    # ``?format=`` picks the export, not a DRF renderer (DRF would 404 an unknown one): negotiation is
+    # fixed to JSON, so errors are JSON whatever was asked for; the export is a response of its own type.
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[BaseRenderer, str]:
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=["jsonld", "markdown", "pdf"], description="Default jsonld"
+            )
+        ],
+        responses={
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            (200, "text/markdown"): OpenApiTypes.STR,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
+        summary="The annotations you can see, as W3C Web Annotation JSON-LD, Markdown or an annotated PDF",
+    )
+    def get(self, request: Request, team_id: UUID, document_id: UUID) -> HttpResponseBase:
+        export = _valid(s.ExportIn, request.query_params)["format"]
+        document = selectors.annotated_document_get(team=self.team, document_id=document_id)
+        annotations = selectors.annotation_list_for(user=self.user, team=self.team, document_id=document_id)
+        name = slugify(document.title)[:80] or "document"
+        if export == "markdown":
+            response = HttpResponse(
+                exports.collection_markdown(document=document, annotations=annotations),
+                content_type="text/markdown; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}-annotations.md"'
+            return response
+        if export == "pdf":
+            annotated = exports.annotations_export_pdf(document=document, annotations=annotations)
+            return FileResponse(
+                annotated, as_attachment=True, filename=f"{name}-annotated.pdf", content_type="application/pdf"
+            )
+        collection = exports.collection_jsonld(document=document, annotations=annotations)
+        return HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/ld+json")
+
+
+class AnnotationImportApi(TeamScopedApi):
+    team_permissions: ClassVar = {"POST": "annotations.highlight"}
+    parser_classes = (JSONParser, JsonLdParser)
+
+    @extend_schema(
+        request={"application/ld+json": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
+        responses=s.ImportOut,
+        summary="Import W3C Web Annotation JSON-LD (as exported); annotations already here are skipped",
+    )
+    def post(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
+        result = imports.annotations_import_jsonld(actor=self.membership, document_id=document_id, data=request.data)
+        return Response(s.ImportOut(result).data)

@@ -6,9 +6,16 @@ trusted files and tests. The modules, in reading order: ``results`` and ``errors
 ``parser`` (the parse), ``engines`` (pdfium and pypdf), ``isolation`` and ``child`` (the sandbox), ``wire``.
 """
 
+from .embedded import EmbeddedAnnotation
 from .engines import PdfEngine, PdfiumEngine, PypdfEngine
 from .errors import ErrorCode, ParseError
-from .isolation import ParserUnavailable, SubprocessParser, default_parser, parse_in_subprocess
+from .isolation import (
+    ParserUnavailable,
+    SubprocessParser,
+    default_parser,
+    parse_in_subprocess,
+    read_annotations_in_subprocess,
+)
 from .parser import InProcessParser, PdfParser, parse_pdf
 from .results import (
     DEFAULT_LIMITS,
@@ -24,6 +31,7 @@ from .results import (
 __all__ = [
     "DEFAULT_LIMITS",
     "DocumentMetadata",
+    "EmbeddedAnnotation",
     "ErrorCode",
     "InProcessParser",
     "Limits",
@@ -42,4 +50,5 @@ __all__ = [
     "default_parser",
     "parse_in_subprocess",
     "parse_pdf",
+    "read_annotations_in_subprocess",
 ]

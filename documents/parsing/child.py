@@ -11,7 +11,8 @@ anything, so pdfium's one-time set-up (fonts, caches) is done once and inherited
 forked while the current one runs, so it is waiting when the next request comes.
 
 Protocol, one JSON object per line (Linux only: pidfd, prctl):
-  stdin   ``{"job": n, "path": "/abs/file.pdf", "limits": {...}}``
+  stdin   ``{"job": n, "path": "/abs/file.pdf", "limits": {...}}``, with ``"task": "annotations"`` to read
+          the file's own markup annotations (``embedded``) instead of parsing it
   stdout  ``{"ready": pid}`` once, at start-up
           ``{"progress": [done, total]}`` from job n, any number of times
           ``{"result": {...}}`` or ``{"error": {"code", "message"}}`` from job n, once, its last line
@@ -41,10 +42,11 @@ from typing import Any, Literal
 import pypdf
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
+from .embedded import read_embedded_annotations
 from .errors import ErrorCode, ParseError
 from .parser import parse_pdf
 from .results import Limits
-from .wire import document_to_wire, encode, error_to_wire, limits_from_wire
+from .wire import annotations_to_wire, document_to_wire, encode, error_to_wire, limits_from_wire
 
 _PR_SET_PDEATHSIG = 1
 JOB_FAILED_EXIT_CODE = 70  # EX_SOFTWARE: the job died of something it could not even report
@@ -178,7 +180,10 @@ def _job(request: dict[str, Any], out: int) -> None:  # pragma: no cover -- runs
         _write(out, {"progress": [done, total]})
 
     try:
-        line = encode({"result": document_to_wire(parse_pdf(request["path"], limits, on_page=on_page))})
+        if request.get("task") == "annotations":
+            line = encode({"result": annotations_to_wire(read_embedded_annotations(request["path"], limits))})
+        else:
+            line = encode({"result": document_to_wire(parse_pdf(request["path"], limits, on_page=on_page))})
     except ParseError as error:
         line = encode({"error": error_to_wire(error)})
     except MemoryError:  # encoding a large result can hit the cap too

@@ -28,13 +28,15 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from .embedded import EmbeddedAnnotation
 from .errors import ErrorCode, ParseError
 from .results import DEFAULT_LIMITS, Limits, ParsedDocument, ProgressCallback
-from .wire import document_from_wire, encode, error_from_wire, limits_to_wire
+from .wire import annotations_from_wire, document_from_wire, encode, error_from_wire, limits_to_wire
 
 START_TIMEOUT_SECONDS = 60.0
 GRACE_SECONDS = 5.0
@@ -42,6 +44,7 @@ GRACE_SECONDS = 5.0
 the job at the budget, so this only runs out if the template is stuck."""
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _READ_SIZE = 1 << 20
+_Result = TypeVar("_Result")
 _CHILD_ENVIRONMENT = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONHASHSEED")
 
 
@@ -77,20 +80,36 @@ class SubprocessParser:
     ) -> ParsedDocument:
         """Parse ``path`` in a child process. Raises ``ParseError``, ``ParserUnavailable``, ``OSError`` when
         the file cannot be read, or whatever ``on_page`` raises."""
+        return self._run(path, {}, limits, on_page, document_from_wire)
+
+    def read_annotations(
+        self, path: str | PathLike[str], *, limits: Limits = DEFAULT_LIMITS
+    ) -> list[EmbeddedAnnotation]:
+        """The markup annotations inside the PDF at ``path``, read in a child process under ``limits``."""
+        return self._run(path, {"task": "annotations"}, limits, None, annotations_from_wire)
+
+    def _run(
+        self,
+        path: str | PathLike[str],
+        task: dict[str, str],
+        limits: Limits,
+        on_page: ProgressCallback | None,
+        decode: Callable[[Any], _Result],
+    ) -> _Result:
         absolute = os.path.abspath(path)
         size = os.stat(absolute).st_size
         if size > limits.max_file_bytes:  # no need to start a job to refuse this
             raise ParseError(ErrorCode.TOO_LARGE, f"The file is {size} bytes; at most {limits.max_file_bytes} allowed.")
         with self._lock:
             template = self._running_template()
-            request = {"path": absolute, "limits": limits_to_wire(limits)}
+            request = {"path": absolute, "limits": limits_to_wire(limits), **task}
             try:
                 job = template.submit(request)
             except BrokenPipeError:  # it died while idle; the request was not taken, so send it again
                 template = self._restart_template()
                 job = template.submit(request)
             try:
-                verdict = _Job(template, job, limits, on_page).verdict()
+                verdict = _Job(template, job, limits, on_page, decode).verdict()
             except BaseException:
                 # Whatever interrupted the exchange (the template stuck or dead, on_page raising, Celery's
                 # soft time limit), the template is mid-job: it is killed, with its job, and replaced later.
@@ -99,7 +118,8 @@ class SubprocessParser:
                 raise
         if isinstance(verdict, ParseError):
             raise verdict
-        return verdict
+        result: _Result = verdict
+        return result
 
     def close(self) -> None:
         """Stop the template (it would stop by itself when this process exits)."""
@@ -140,6 +160,13 @@ def default_parser() -> SubprocessParser:
         if _default_parser is None:
             _default_parser = SubprocessParser()
         return _default_parser
+
+
+def read_annotations_in_subprocess(
+    path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS
+) -> list[EmbeddedAnnotation]:
+    """The markup annotations inside the PDF at ``path``, read in a sandboxed child process."""
+    return default_parser().read_annotations(path, limits=limits)
 
 
 def parse_in_subprocess(
@@ -297,8 +324,16 @@ class _Job:
     report is not waited for (the job is exiting, off the critical path); it is read and passed over at
     the start of the next job."""
 
-    def __init__(self, template: _Template, job: int, limits: Limits, on_page: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        template: _Template,
+        job: int,
+        limits: Limits,
+        on_page: ProgressCallback | None,
+        decode: Callable[[Any], Any] = document_from_wire,
+    ) -> None:
         self.template = template
+        self.decode = decode
         self.job = job
         self.limits = limits
         self.on_page = on_page
@@ -306,8 +341,9 @@ class _Job:
         # Every character may take 4 bytes of UTF-8 plus the JSON around the pages.
         self.max_line_bytes = 4 * limits.max_text_chars + (16 << 20)
 
-    def verdict(self) -> ParsedDocument | ParseError:
-        """The document, or why it could not be parsed. Raises only when the exchange itself failed."""
+    def verdict(self) -> Any:
+        """The decoded result (the document), or the ``ParseError`` saying why there is none. Raises only when
+        the exchange itself failed."""
         progress: tuple[int, int] | None = None
         while True:
             # Progress is passed on once the lines that have arrived are read: a burst of pages read
@@ -328,7 +364,7 @@ class _Job:
                 self._report(progress)
                 progress = None
             if "result" in event or "error" in event:
-                return _verdict_from_wire(event)
+                return _verdict_from_wire(event, self.decode)
             if "exit" in event and event["exit"].get("job") == self.job:
                 return _error_for_exit(event["exit"], self.limits)
 
@@ -356,11 +392,11 @@ def _decode(line: bytes | None) -> dict[str, Any] | None:
     return event if isinstance(event, dict) else None
 
 
-def _verdict_from_wire(event: dict[str, Any]) -> ParsedDocument | ParseError:
+def _verdict_from_wire(event: dict[str, Any], decode: Callable[[Any], Any]) -> Any:
     """The job's own verdict. Malformed only if the job was subverted by the file, so that counts as corrupt."""
     try:
         if "result" in event:
-            return document_from_wire(event["result"])
+            return decode(event["result"])
         return error_from_wire(event["error"])
     except (KeyError, TypeError, ValueError):
         return ParseError(ErrorCode.CORRUPT, "The PDF reader returned a malformed result.")

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from .embedded import EmbeddedAnnotation
 from .errors import ErrorCode, ParseError
 from .results import DocumentMetadata, Limits, OutlineItem, ParsedDocument, ParsedPage, QualityReport
 
@@ -78,3 +79,23 @@ def _outline_from_wire(data: dict[str, Any]) -> OutlineItem:
         page_index=data["page_index"],
         children=[_outline_from_wire(child) for child in data["children"]],
     )
+
+
+def annotations_to_wire(annotations: list[EmbeddedAnnotation]) -> list[dict[str, Any]]:
+    return [asdict(annotation) for annotation in annotations]
+
+
+def annotations_from_wire(data: list[dict[str, Any]]) -> list[EmbeddedAnnotation]:
+    return [
+        EmbeddedAnnotation(
+            page_index=int(item["page_index"]),
+            subtype=str(item["subtype"]),
+            rects=[[float(number) for number in rect] for rect in item["rects"]],
+            contents=str(item["contents"]),
+            rgb=[float(number) for number in item["rgb"]] if item["rgb"] is not None else None,
+            name=str(item["name"]),
+            text_under=str(item["text_under"]),
+            near=int(item["near"]) if item["near"] is not None else None,
+        )
+        for item in data
+    ]

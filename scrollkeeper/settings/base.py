@@ -215,6 +215,15 @@ PARSE_MAX_ATTEMPTS = 3
 PARSE_TMP_DIR = env_str("PARSE_TMP_DIR") or None
 
 # =============================================================================
+# Annotations: export and import
+# =============================================================================
+# The annotated PDF is written in the request (pypdf holds the document's objects in memory):
+# longer documents get a 400 (document_too_large) and the JSON-LD / Markdown exports instead.
+ANNOTATIONS_EXPORT_PDF_MAX_PAGES = env_int("ANNOTATIONS_EXPORT_PDF_MAX_PAGES", 500)
+# Annotations read out of one uploaded PDF at most (a file with more is imported up to this many).
+ANNOTATIONS_IMPORT_PDF_MAX = env_int("ANNOTATIONS_IMPORT_PDF_MAX", 5000)
+
+# =============================================================================
 # Static files and the single-page app
 # =============================================================================
 STATIC_URL = "/static/"

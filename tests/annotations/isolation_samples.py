@@ -60,6 +60,31 @@ def _create_body(world: World) -> dict[str, Any]:
     return {"kind": "highlight", "page_index": 0, "anchors": HIGHLIGHT, "body": "Taken over"}
 
 
+def _import_body(world: World) -> dict[str, Any]:
+    _ready_document(world, f"{ANNOTATIONS}/import")
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "AnnotationPage",
+        "items": [
+            {
+                "id": "urn:example:annotation:1",
+                "type": "Annotation",
+                "motivation": "highlighting",
+                "body": {"type": "TextualBody", "value": "Taken over", "format": "text/markdown"},
+                "target": {
+                    "source": "urn:example:document",
+                    "selector": [
+                        {"type": "TextQuoteSelector", **HIGHLIGHT["quote"]},
+                        {"type": "TextPositionSelector", **HIGHLIGHT["position"]},
+                        {"type": "FragmentSelector", "value": "page=1"},
+                    ],
+                    "scrollkeeper:rects": HIGHLIGHT["rects"],
+                },
+            }
+        ],
+    }
+
+
 def _no_body(world: World) -> dict[str, Any] | None:
     return None
 
@@ -67,6 +92,7 @@ def _no_body(world: World) -> dict[str, Any] | None:
 BODY_SAMPLES: dict[tuple[str, str], BodySample] = {
     (ANNOTATIONS, "POST"): _create_body,
     (ANNOTATION, "PATCH"): lambda world: {"version": 1, "body": "Taken over", "color": "red"},
+    (f"{ANNOTATIONS}/import", "POST"): _import_body,
     (f"{ANNOTATION}/resolve", "POST"): _no_body,
     (f"{ANNOTATION}/reopen", "POST"): _no_body,
     (f"{ANNOTATION}/replies", "POST"): lambda world: {"body": "Taken over"},

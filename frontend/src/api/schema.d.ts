@@ -519,6 +519,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The annotations you can see, as W3C Web Annotation JSON-LD, Markdown or an annotated PDF */
+        get: operations["teams_documents_annotations_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import W3C Web Annotation JSON-LD (as exported); annotations already here are skipped */
+        post: operations["teams_documents_annotations_import_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/{team_id}/documents/{document_id}/download": {
         parameters: {
             query?: never;
@@ -991,6 +1025,14 @@ export interface components {
         EmailInRequest: {
             /** Format: email */
             email: string;
+        };
+        ImportOut: {
+            /** @description Annotations created */
+            created: number;
+            /** @description Annotations already on this document */
+            skipped: number;
+            replies_created: number;
+            replies_skipped: number;
         };
         InvitationAcceptInRequest: {
             token: string;
@@ -2262,6 +2304,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnnotationOut"];
+                };
+            };
+        };
+    };
+    teams_documents_annotations_export_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Default jsonld */
+                format?: "jsonld" | "markdown" | "pdf";
+            };
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                    "text/markdown": string;
+                    "application/pdf": string;
+                };
+            };
+        };
+    };
+    teams_documents_annotations_import_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/ld+json": {
+                    [key: string]: unknown;
+                };
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
                 };
             };
         };

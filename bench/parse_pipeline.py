@@ -20,26 +20,20 @@ import io
 import json
 import logging
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-import psycopg
 import pypdfium2 as pdfium
 import requests
 
-from bench import REPO_ROOT, corpus_dir, report
+from bench import _harness as harness
+from bench import corpus_dir, report
 
-DATABASE = "scrollkeeper_bench"
-REDIS_URL = "redis://127.0.0.1:6379/15"
 ROUNDS = 2
 LATENCY_SAMPLES = 300
 UPLOAD_BYTES = 200 * 1024 * 1024
@@ -53,7 +47,7 @@ def main() -> None:
     if not files:
         print("corpus: none (set SCROLLKEEPER_CORPUS_DIR, or run `make corpus`); parse_pipeline skipped")
         return
-    with _services() as environment:
+    with harness.services() as environment:
         _pipeline(files, environment)
         _progress_latency(environment)
         _web_memory(environment)
@@ -69,14 +63,14 @@ def _pipeline(files: list[Path], environment: dict[str, str]) -> None:
     from documents.services import _enqueue_parse
 
     pages = sum(len(pdfium.PdfDocument(file)) for file in files)
-    team, user = _team()
+    team, user = harness.team()
     raw: list[float] = []
     pipeline: list[float] = []
     worker = ["celery", "--quiet", "-A", "scrollkeeper", "worker", "--concurrency=1", "--loglevel=WARNING"]
-    with _process(worker, environment):
+    with harness.process(worker, environment):
         _wait_for_worker()
         for round_number in range(ROUNDS):
-            raw.append(_timed(lambda: _pdfium_text(files)))
+            raw.append(harness.timed(lambda: _pdfium_text(files)))
             Document.objects.filter(team=team).delete()
             started = time.perf_counter()
             for file in files:
@@ -144,15 +138,15 @@ def _progress_latency(environment: dict[str, str]) -> None:
     from documents.events import DocumentProgress
     from documents.realtime import EventSender
 
-    team, user = _team()
-    port = _free_port()
-    with _process(_uvicorn(port), environment):
-        _wait_for_http(port)
+    team, user = harness.team()
+    port = harness.free_port()
+    with harness.process(harness.uvicorn(port), environment):
+        harness.wait_for_http(port)
         received: dict[int, float] = {}
         ready = threading.Event()
         done = threading.Event()
         client = threading.Thread(
-            target=lambda: asyncio.run(_listen(port, _session_cookie(user), received, ready, done)), daemon=True
+            target=lambda: asyncio.run(_listen(port, harness.session_cookie(user), received, ready, done)), daemon=True
         )
         client.start()
         if not ready.wait(10):
@@ -204,15 +198,15 @@ async def _listen(
 
 
 def _web_memory(environment: dict[str, str]) -> None:
-    _, user = _team()
-    token = _api_token(user)
+    _, user = harness.team()
+    token = harness.api_token(user)
     team_id = str(user.memberships.get().team_id)
     with tempfile.TemporaryDirectory(prefix="scrollkeeper-bench-") as var_dir:
         local = {**environment, "S3_BUCKET": "", "S3_ENDPOINT_URL": "", "SCROLLKEEPER_VAR_DIR": var_dir}
         for name, env in (("s3", environment), ("local", local)):
-            port = _free_port()
-            with _process(_uvicorn(port), env) as server:
-                _wait_for_http(port)
+            port = harness.free_port()
+            with harness.process(harness.uvicorn(port), env) as server:
+                harness.wait_for_http(port)
                 origin = f"http://127.0.0.1:{port}"
                 session = requests.Session()
                 session.headers["Authorization"] = f"Bearer {token}"
@@ -272,123 +266,3 @@ def _children(pid: int) -> list[int]:
     with contextlib.suppress(FileNotFoundError):
         return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     return []
-
-
-# --- services and fixtures ---------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _services() -> Iterator[dict[str, str]]:
-    """A fresh database, Redis database 15 and a moto S3 server; Django set up against them."""
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "scrollkeeper.settings.base",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
-        "S3_ENDPOINT_URL": f"http://{host}:{port}",
-        "S3_BUCKET": "bench",
-        "S3_ACCESS_KEY_ID": "bench",
-        "S3_SECRET_ACCESS_KEY": "bench",
-        "DEBUG": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
-    }
-    os.environ.update(environment)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    from core.storage import get_storage
-
-    get_storage().client.create_bucket(Bucket="bench")  # type: ignore[attr-defined]
-    try:
-        yield environment
-    finally:
-        moto.stop()
-        from django.db import connections
-
-        connections.close_all()
-
-
-@contextlib.contextmanager
-def _process(command: list[str], environment: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    executable = str(Path(sys.executable).parent / command[0])
-    process = subprocess.Popen([executable, *command[1:]], cwd=REPO_ROOT, env=environment, start_new_session=True)
-    try:
-        yield process
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(30)
-
-
-def _uvicorn(port: int) -> list[str]:
-    options = ["--port", str(port), "--log-level", "warning", "--lifespan", "off"]
-    return ["uvicorn", "scrollkeeper.asgi:application", *options]
-
-
-def _wait_for_http(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with contextlib.suppress(requests.ConnectionError):
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"the web server on port {port} did not start")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _team() -> tuple[Any, Any]:
-    """The bench user and their personal team, made once per run."""
-    from accounts.models import User
-    from accounts.services import user_sign_up
-    from teams.models import Team
-
-    user = User.objects.filter(email="bench@example.org").first()
-    if user is None:
-        user = user_sign_up(
-            email="bench@example.org",
-            password="a bench passphrase 42",  # noqa: S106 - a throwaway account in the bench's own database
-            display_name="Bench",
-            base_url="http://x/",
-        )
-    return Team.objects.get(memberships__user=user), user
-
-
-def _session_cookie(user: Any) -> str:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
-def _api_token(user: Any) -> str:
-    from accounts.services import api_token_create
-
-    _, secret = api_token_create(user=user, name="bench")
-    return str(secret)
-
-
-def _timed(work: Any) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started

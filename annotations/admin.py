@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Annotation, Reply
+from .models import Annotation, Notification, Reply
 
 
 class _ReadOnly(admin.ModelAdmin[Any]):
@@ -27,3 +27,10 @@ class AnnotationAdmin(_ReadOnly):
 class ReplyAdmin(_ReadOnly):
     list_display = ("annotation", "author", "version", "created_at")
     raw_id_fields = ("annotation", "author")
+
+
+@admin.register(Notification)
+class NotificationAdmin(_ReadOnly):
+    list_display = ("recipient", "kind", "team", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("team", "recipient", "annotation", "reply", "actor")

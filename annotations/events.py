@@ -94,4 +94,29 @@ class ReplyDeleted(TypedDict):
     reply_id: str
 
 
+class NotificationPayload(TypedDict):
+    """As the notifications API lists it: where (document, page) and who, with the text mentioning."""
+
+    id: str
+    kind: str
+    team_id: str
+    document_id: str
+    document_title: str
+    page_index: int
+    annotation_id: str
+    reply_id: str | None
+    actor: UserRefPayload | None
+    excerpt: str
+    created_at: str
+    read_at: str | None
+
+
+class NotificationCreated(TypedDict):
+    """To the recipient's user group (``documents.events.user_group``) only."""
+
+    type: Literal["notification.created"]
+    team_id: str
+    notification: NotificationPayload
+
+
 AnnotationEvent = AnnotationCreated | AnnotationUpdated | AnnotationDeleted | ReplyCreated | ReplyUpdated | ReplyDeleted

@@ -143,7 +143,7 @@ def collection_jsonld(*, document: Document, annotations: Iterable[Annotation]) 
     items: list[dict[str, Any]] = []
     for annotation in annotations:
         items.append(annotation_jsonld(annotation, document=document))
-        items.extend(reply_jsonld(reply) for reply in annotation.replies.all())
+        items.extend(reply_jsonld(reply) for reply in annotation.thread)
     return {
         "@context": CONTEXT,
         "id": f"{document_urn(document)}:annotations",
@@ -185,7 +185,7 @@ def collection_markdown(*, document: Document, annotations: Iterable[Annotation]
             lines += [_quoted(quote), ""]
         if annotation.body:
             lines += [annotation.body, ""]
-        for reply in annotation.replies.all():
+        for reply in annotation.thread:
             lines += [f"- **{_who(reply.author)}**:", _indented(reply.body, "  "), ""]
     return "\n".join(lines).rstrip() + "\n"
 

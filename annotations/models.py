@@ -60,6 +60,9 @@ class Annotation(BaseModel):
     # importing the same thing again onto this document adds nothing. Empty for annotations made here.
     source = models.CharField(max_length=200, blank=True, default="")
 
+    thread: list["Reply"]
+    """The replies, oldest first, when loaded by ``selectors`` (``_with_people_and_thread``)."""
+
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["document", "page_index"]),
@@ -101,3 +104,38 @@ class Reply(BaseModel):
 
     def __str__(self) -> str:
         return f"reply to {self.annotation_id}"
+
+
+class Notification(BaseModel):
+    """Something a member should look at: for now, being mentioned in an annotation or a reply.
+
+    Shown in the app until read; mentions not read after a while are e-mailed in one digest
+    (``emailed_at`` marks those already sent)."""
+
+    class Kind(models.TextChoices):
+        MENTION = "mention", "Mention"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MENTION)
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="+")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["recipient", "team", "-created_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(read_at__isnull=True, emailed_at__isnull=True),
+                name="annotations_notif_digest_due",
+            ),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(kind__in=["mention"]), name="annotations_notification_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

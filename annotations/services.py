@@ -8,12 +8,18 @@ private ones to their author alone.
 """
 
 import enum
+import logging
 import re
-from datetime import datetime
+import smtplib
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,15 +39,18 @@ from .events import (
     AnnotationEvent,
     AnnotationPayload,
     AnnotationUpdated,
+    NotificationCreated,
+    NotificationPayload,
     ReplyCreated,
     ReplyDeleted,
     ReplyPayload,
     ReplyUpdated,
     UserRefPayload,
 )
-from .models import DEFAULT_COLOR, Annotation, Reply
+from .models import DEFAULT_COLOR, Annotation, Notification, Reply
 
 Visibility = Annotation.Visibility
+logger = logging.getLogger(__name__)
 
 
 class _Unset(enum.Enum):
@@ -106,7 +115,7 @@ def annotation_payload(annotation: Annotation) -> AnnotationPayload:
         "resolved_by": _user_ref(annotation.resolved_by),
         "created_at": _iso(annotation.created_at) or "",
         "updated_at": _iso(annotation.updated_at) or "",
-        "replies": [reply_payload(reply) for reply in annotation.replies.all()],
+        "replies": [reply_payload(reply) for reply in annotation.thread],
     }
 
 
@@ -274,6 +283,7 @@ def annotation_create(
         mentions=mentions_parse(actor=actor, text=body),
     )
     _send(annotation, _annotation_event(annotation, "annotation.created"))
+    _notify_mentions(actor, annotation, annotation.mentions)
     return annotation
 
 
@@ -294,6 +304,7 @@ def annotation_update(
     comment may (re)assign. Making a team annotation private again is refused once others replied."""
     annotation = _locked(actor, document_id, annotation_id)
     _check_version(annotation, version)
+    mentioned_before = list(annotation.mentions)
     changed: list[str] = []
     own_fields = {"body": body, "color": color, "visibility": visibility}
     if any(value is not None for value in own_fields.values()):
@@ -328,6 +339,8 @@ def annotation_update(
         # Gone for everyone else; the author's own sockets get the new state.
         _send(annotation, _deleted_event(annotation), private=False)
     _send(annotation, _annotation_event(annotation, "annotation.updated"))
+    # Shared with the team just now: its mentions are news to everyone; else only the added ones.
+    _notify_mentions(actor, annotation, annotation.mentions, already=[] if was_private else mentioned_before)
     return annotation
 
 
@@ -413,6 +426,7 @@ def reply_create(*, actor: Membership, document_id: UUID | str, annotation_id: U
     )
     _touch(annotation)
     _send(annotation, _reply_event(annotation, reply, "reply.created"))
+    _notify_mentions(actor, annotation, reply.mentions, reply=reply)
     return reply
 
 
@@ -445,12 +459,14 @@ def reply_update(
         )
     if body == reply.body:
         return reply
+    mentioned_before = list(reply.mentions)
     reply.body = body
     reply.mentions = mentions_parse(actor=actor, text=body)
     reply.version += 1
     reply.save(update_fields=["body", "mentions", "version", "updated_at"])
     _touch(reply.annotation)
     _send(reply.annotation, _reply_event(reply.annotation, reply, "reply.updated"))
+    _notify_mentions(actor, reply.annotation, reply.mentions, already=mentioned_before, reply=reply)
     return reply
 
 
@@ -481,3 +497,156 @@ def reply_delete(
     reply.delete()
     _touch(annotation)
     _send(annotation, event)
+
+
+# --- notifications ---------------------------------------------------------------------------------
+
+EXCERPT_LENGTH = 200
+# A burst of mentions (a discussion going on) waits this long, so that it makes one e-mail.
+DIGEST_DELAY = timedelta(minutes=2)
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "\u2026"
+
+
+def notification_payload(notification: Notification) -> NotificationPayload:
+    """Expects ``annotation__document``, ``reply`` and ``actor`` loaded (``selectors.notification_list_for``)."""
+    annotation = notification.annotation
+    return {
+        "id": str(notification.pk),
+        "kind": notification.kind,
+        "team_id": str(notification.team_id),
+        "document_id": str(annotation.document_id),
+        "document_title": annotation.document.title,
+        "page_index": annotation.page_index,
+        "annotation_id": str(annotation.pk),
+        "reply_id": None if notification.reply_id is None else str(notification.reply_id),
+        "actor": _user_ref(notification.actor),
+        "excerpt": _excerpt(notification.reply.body if notification.reply is not None else annotation.body),
+        "created_at": _iso(notification.created_at) or "",
+        "read_at": _iso(notification.read_at),
+    }
+
+
+def _notify_mentions(
+    actor: Membership,
+    annotation: Annotation,
+    mentions: Iterable[str],
+    *,
+    already: Iterable[str] = (),
+    reply: Reply | None = None,
+) -> list[Notification]:
+    """Notify the members newly mentioned (in ``mentions``, not in ``already``) by ``actor`` in the
+    annotation or in ``reply``. Never for a private annotation, never the actor themself, and only
+    those who are members of the team now. Called inside the transaction that wrote the mention."""
+    if annotation.visibility != Visibility.TEAM:
+        return []
+    skip = {*map(str, already), str(actor.user_id)}
+    wanted = [user_id for user_id in dict.fromkeys(map(str, mentions)) if user_id not in skip]
+    if not wanted:
+        return []
+    members = {
+        str(user_id)
+        for user_id in team_scoped(Membership.objects.filter(user_id__in=wanted), team=actor.team).values_list(
+            "user_id", flat=True
+        )
+    }
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                team=actor.team,
+                recipient_id=user_id,
+                kind=Notification.Kind.MENTION,
+                annotation=annotation,
+                reply=reply,
+                actor=actor.user,
+            )
+            for user_id in wanted
+            if user_id in members
+        ]
+    )
+    for notification in notifications:
+        event: NotificationCreated = {
+            "type": "notification.created",
+            "team_id": str(actor.team_id),
+            "notification": notification_payload(notification),
+        }
+        send_on_commit(user_group(notification.recipient_id), event)
+    return notifications
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: Membership, ids: list[UUID] | None = None) -> int:
+    """Mark the actor's notifications in this team read: those of ``ids`` (others' ids and unknown
+    ones are ignored), or all when ``ids`` is None. Returns how many were unread."""
+    notifications = selectors.notification_list_for(user=actor.user, team=actor.team).filter(read_at__isnull=True)
+    if ids is not None:
+        notifications = notifications.filter(pk__in=ids)
+    return notifications.update(read_at=timezone.now())
+
+
+def notification_send_digests(*, now: datetime | None = None) -> int:
+    """E-mail every member one message listing their unread mentions not e-mailed yet and older than
+    ``DIGEST_DELAY`` (so a burst becomes one e-mail), across their teams, and mark them e-mailed.
+    Mentions that are no longer visible to the recipient (made private, or they left the team) are
+    left out. Returns the number of e-mails sent. Safe to run concurrently: rows are locked, skipping
+    those another run holds."""
+    cutoff = (now or timezone.now()) - DIGEST_DELAY
+    due = Notification.objects.filter(
+        Exists(Membership.objects.filter(team_id=OuterRef("team_id"), user_id=OuterRef("recipient_id"))),
+        read_at__isnull=True,
+        emailed_at__isnull=True,
+        created_at__lte=cutoff,
+        annotation__visibility=Visibility.TEAM,
+    )
+    sent = 0
+    for recipient_id in due.values_list("recipient_id", flat=True).distinct():
+        with transaction.atomic():
+            notifications = list(
+                due.filter(recipient_id=recipient_id)
+                .select_for_update(of=("self",), skip_locked=True)
+                .select_related("recipient", "actor", "reply", "annotation__document", "team")
+                .order_by("created_at", "id")
+            )
+            if not notifications:
+                continue
+            try:
+                _mail_digest(notifications)
+            except (OSError, smtplib.SMTPException):
+                # Unmarked, so the next run tries again; the other recipients still get theirs.
+                logger.warning("mention digest to user %s failed", recipient_id, exc_info=True)
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
+            sent += 1
+    return sent
+
+
+def notification_link(notification: Notification) -> str:
+    """The place of the mention in the reader of the web app."""
+    annotation = notification.annotation
+    return (
+        f"{settings.SITE_URL}/t/{notification.team_id}/documents/{annotation.document_id}"
+        f"#page={annotation.page_index + 1}"
+    )
+
+
+def _mail_digest(notifications: list[Notification]) -> None:
+    recipient = notifications[0].recipient
+    count = len(notifications)
+    lines = [f"Hello {recipient.name},", "", f"You were mentioned {count} time{'s' if count > 1 else ''}:", ""]
+    for notification in notifications:
+        who = notification.actor.name if notification.actor is not None else "Someone"
+        annotation = notification.annotation
+        lines += [
+            f'- {who} in "{annotation.document.title}" ({notification.team.name}), page {annotation.page_index + 1}:',
+            f"  {_excerpt(notification.reply.body if notification.reply is not None else annotation.body)}",
+            f"  {notification_link(notification)}",
+            "",
+        ]
+    lines.append("You receive this because you were mentioned and had not read it in Scrollkeeper yet.")
+    subject = (
+        "You were mentioned in Scrollkeeper" if count == 1 else f"You were mentioned {count} times in Scrollkeeper"
+    )
+    send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [recipient.email], fail_silently=False)

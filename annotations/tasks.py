@@ -46,3 +46,12 @@ def import_pdf_annotations(document_id: str) -> int:
         except ParseError as exc:  # the parse read the file, its annotation dictionaries are broken: none then
             logger.info("document %s: its annotations could not be read: %s", document_id, exc.message)
             return 0
+
+
+@shared_task(acks_late=True)
+def send_mention_digests() -> int:
+    """Every five minutes (beat): one e-mail per member with their unread mentions. A failure leaves
+    the rest un-e-mailed, and the next run sends them; no retry of its own."""
+    from .services import notification_send_digests
+
+    return notification_send_digests()

@@ -8,7 +8,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from teams.selectors import team_memberships_for
 
-from .events import DocumentJoined, SocketError, document_group, team_group, user_group
+from . import presence
+from .events import DocumentJoined, PresenceState, SocketError, document_group, team_group, user_group
 from .models import Document
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -34,6 +35,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
         self.team_ids = await database_sync_to_async(self._team_ids)(user)
         self.joined = [team_group(team_id) for team_id in self.team_ids] + [user_group(user.pk)]
         self.documents: set[str] = set()
+        self.pages: dict[uuid.UUID, int] = {}  # the page shown of each joined document, for presence
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -41,18 +43,24 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
     async def disconnect(self, code: int) -> None:
         for group in [*getattr(self, "joined", []), *getattr(self, "documents", set())]:
             await self.channel_layer.group_discard(group, self.channel_name)
+        for pk in list(getattr(self, "pages", {})):
+            await self._presence_gone(pk)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         document_id = content.get("document_id") if isinstance(content, dict) else None
         if kind == "document.join":
-            await self._join_document(document_id)
+            await self._join_document(document_id, content.get("page", 0))
         elif kind == "document.leave":
             await self._leave_document(document_id)
+        elif kind == "presence.page":
+            await self._presence_page(document_id, content.get("page"))
+        elif kind == "presence.ping":
+            await self._presence_ping()
         else:
             await self._refuse("unknown_type", None)
 
-    async def _join_document(self, document_id: Any) -> None:
+    async def _join_document(self, document_id: Any, page: Any = 0) -> None:
         user = self.scope["user"]
         pk = _as_uuid(document_id)
         team_id = None if pk is None else await database_sync_to_async(self._team_of_viewable_document)(user, pk)
@@ -70,12 +78,51 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
             await self.channel_layer.group_add(group, self.channel_name)
         joined: DocumentJoined = {"type": "document.joined", "document_id": str(pk)}
         await self.send_json(joined)
+        self.pages[pk] = _as_page(page) or 0
+        await presence.presence_set(document_id=pk, channel=self.channel_name, viewer=self._viewer(pk))
+        await self._presence_broadcast(pk)
 
     async def _leave_document(self, document_id: Any) -> None:
-        group = document_group(_as_uuid(document_id))
+        pk = _as_uuid(document_id)
+        group = document_group(pk)
         if group in self.documents:
             self.documents.discard(group)
             await self.channel_layer.group_discard(group, self.channel_name)
+        if pk is not None and pk in self.pages:
+            await self._presence_gone(pk)
+
+    # --- presence (documents/presence.py keeps it; the protocol is in events.PresenceState) ---------
+
+    async def _presence_page(self, document_id: Any, page: Any) -> None:
+        pk, index = _as_uuid(document_id), _as_page(page)
+        if pk is None or pk not in self.pages or index is None:
+            await self._refuse("not_joined" if index is not None else "invalid_page", document_id)
+            return
+        self.pages[pk] = index
+        await presence.presence_set(document_id=pk, channel=self.channel_name, viewer=self._viewer(pk))
+        await self._presence_broadcast(pk)
+
+    async def _presence_ping(self) -> None:
+        for pk in list(self.pages):
+            if await presence.presence_refresh(document_id=pk, channel=self.channel_name, viewer=self._viewer(pk)):
+                await self._presence_broadcast(pk)
+
+    async def _presence_gone(self, pk: uuid.UUID) -> None:
+        self.pages.pop(pk, None)
+        await presence.presence_remove(document_id=pk, channel=self.channel_name)
+        await self._presence_broadcast(pk)
+
+    async def _presence_broadcast(self, pk: uuid.UUID) -> None:
+        state: PresenceState = {
+            "type": "presence.state",
+            "document_id": str(pk),
+            "viewers": await presence.presence_viewers(document_id=pk),
+        }
+        await self.channel_layer.group_send(document_group(pk), {"type": "event.forward", "event": state})
+
+    def _viewer(self, pk: uuid.UUID) -> presence.Viewer:
+        user = self.scope["user"]
+        return presence.Viewer(user_id=str(user.pk), name=user.name, page=self.pages[pk])
 
     async def _refuse(self, code: str, document_id: Any) -> None:
         error: SocketError = {
@@ -103,6 +150,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channel
         teams = team_memberships_for(user=user).values("team_id")
         team_id = Document.objects.filter(pk=pk, team_id__in=teams).values_list("team_id", flat=True).first()
         return None if team_id is None else str(team_id)
+
+
+def _as_page(value: Any) -> int | None:
+    """A 0-based page index, or None for anything else (booleans included)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1_000_000 else None
 
 
 def _as_uuid(value: Any) -> uuid.UUID | None:

@@ -53,3 +53,24 @@ def user_group(user_id: object) -> str:
 def document_group(document_id: object) -> str:
     """Sockets viewing one document; joined on the client's request, after a membership check."""
     return f"document.{document_id}"
+
+
+class PresenceViewer(TypedDict):
+    user_id: str
+    name: str
+    page: int  # 0-based page index
+
+
+class PresenceState(TypedDict):
+    """Who views the document now, one entry per user (the page of their latest move), sent to the
+    document's group whenever someone joins, turns the page, leaves or closes the tab.
+
+    The client's side of the protocol: ``{"type": "document.join", "document_id", "page"?}``, then
+    ``{"type": "presence.page", "document_id", "page"}`` on every page change and
+    ``{"type": "presence.ping"}`` every ~10 s while the tab is open (an entry without a ping for 30 s
+    expires); ``document.leave`` or closing the socket removes the viewer at once.
+    """
+
+    type: Literal["presence.state"]
+    document_id: str
+    viewers: list[PresenceViewer]

@@ -5,7 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from annotations.models import BODY_MAX_LENGTH, DEFAULT_COLOR, PALETTE, Annotation, validate_color
+from annotations.models import BODY_MAX_LENGTH, DEFAULT_COLOR, PALETTE, Annotation, Notification, validate_color
 from teams.api.serializers import UserRefOut
 
 QUOTE_MAX_LENGTH = 5_000
@@ -192,7 +192,7 @@ class AnnotationOut(serializers.Serializer[Any]):
     resolved_by = UserRefOut(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-    replies = ReplyOut(many=True, source="replies.all")
+    replies = ReplyOut(many=True, source="thread")
 
 
 class AnnotationListOut(serializers.Serializer[Any]):
@@ -204,3 +204,46 @@ class ImportOut(serializers.Serializer[Any]):
     skipped = serializers.IntegerField(help_text="Annotations already on this document")
     replies_created = serializers.IntegerField()
     replies_skipped = serializers.IntegerField()
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+
+class NotificationOut(serializers.Serializer[Any]):
+    """As ``annotations.events.NotificationPayload`` (the ``notification.created`` event)."""
+
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=Notification.Kind.choices)
+    team_id = serializers.UUIDField()
+    document_id = serializers.UUIDField()
+    document_title = serializers.CharField()
+    page_index = serializers.IntegerField()
+    annotation_id = serializers.UUIDField()
+    reply_id = serializers.UUIDField(allow_null=True)
+    actor = UserRefOut(allow_null=True)
+    excerpt = serializers.CharField(help_text="The start of the text that mentions you (Markdown).")
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, instance: Notification) -> dict[str, Any]:
+        from annotations.services import notification_payload
+
+        return dict(notification_payload(instance))
+
+
+class NotificationPageOut(serializers.Serializer[Any]):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = NotificationOut(many=True)
+    unread_count = serializers.IntegerField(help_text="Of all your notifications in this team, not only this page.")
+
+
+class NotificationReadIn(serializers.Serializer[None]):
+    ids = serializers.ListField(
+        child=serializers.UUIDField(), required=False, max_length=500, help_text="All of yours when omitted."
+    )
+
+
+class NotificationReadOut(serializers.Serializer[Any]):
+    marked = serializers.IntegerField(help_text="How many were unread")
+    unread_count = serializers.IntegerField()

@@ -16,4 +16,6 @@ urlpatterns = [
     path(f"{ANNOTATION}/reopen", views.AnnotationReopenApi.as_view(), name="annotation-reopen"),
     path(f"{ANNOTATION}/replies", views.ReplyCreateApi.as_view(), name="reply-create"),
     path(f"{ANNOTATION}/replies/<uuid:reply_id>", views.ReplyDetailApi.as_view(), name="reply-detail"),
+    path("notifications", views.NotificationListApi.as_view(), name="notification-list"),
+    path("notifications/read", views.NotificationReadApi.as_view(), name="notification-read"),
 ]

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from annotations import exports, imports, selectors, services
 from annotations.models import Annotation
+from core.api.pagination import CursorPagination
 from teams.api.base import TeamScopedApi
 
 from . import serializers as s
@@ -56,7 +57,9 @@ class AnnotationListCreateApi(TeamScopedApi):
         annotations = selectors.annotation_list_for(
             user=self.user, team=self.team, document_id=document_id, updated_after=filters.get("updated_after")
         )
-        return Response({"results": s.AnnotationOut(annotations, many=True).data})
+        # The events' payload builder, not the serializer: the same shape (a test keeps them equal), built
+        # straight from the loaded rows; 10,000 annotations take a fraction of the serializer's time.
+        return Response({"results": [services.annotation_payload(annotation) for annotation in annotations]})
 
     @extend_schema(
         request=s.AnnotationCreateIn,
@@ -228,3 +231,46 @@ class AnnotationImportApi(TeamScopedApi):
     def post(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
         result = imports.annotations_import_jsonld(actor=self.membership, document_id=document_id, data=request.data)
         return Response(s.ImportOut(result).data)
+
+
+# --- notifications ---------------------------------------------------------------------------------
+
+
+class NotificationListApi(TeamScopedApi):
+    team_permissions: ClassVar = {"GET": "team.view"}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", str, description="From `next` or `previous` of the last page."),
+            OpenApiParameter("page_size", int, description="Up to 200; 50 by default."),
+        ],
+        responses=s.NotificationPageOut,
+        operation_id="teams_notifications_list",
+        summary="Your notifications in this team (mentions), newest first, with how many are unread",
+    )
+    def get(self, request: Request, team_id: UUID) -> Response:
+        notifications = selectors.notification_list_for(user=self.user, team=self.team)
+        paginator = CursorPagination()
+        page = paginator.paginate_queryset(notifications, request, view=self)
+        return Response(
+            {
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": s.NotificationOut(page, many=True).data,
+                "unread_count": notifications.filter(read_at__isnull=True).count(),
+            }
+        )
+
+
+class NotificationReadApi(TeamScopedApi):
+    team_permissions: ClassVar = {"POST": "team.view"}
+
+    @extend_schema(
+        request=s.NotificationReadIn,
+        responses=s.NotificationReadOut,
+        summary="Mark your notifications read: those of `ids`, or all of them",
+    )
+    def post(self, request: Request, team_id: UUID) -> Response:
+        marked = services.notification_mark_read(actor=self.membership, **_valid(s.NotificationReadIn, request.data))
+        unread = selectors.notification_list_for(user=self.user, team=self.team).filter(read_at__isnull=True).count()
+        return Response(s.NotificationReadOut({"marked": marked, "unread_count": unread}).data)

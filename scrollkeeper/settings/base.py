@@ -175,6 +175,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "clean-abandoned-uploads": {"task": "documents.tasks.clean_abandoned_uploads", "schedule": 3600.0},
     "requeue-stalled-documents": {"task": "documents.tasks.requeue_stalled_documents", "schedule": 300.0},
+    "send-mention-digests": {"task": "annotations.tasks.send_mention_digests", "schedule": 300.0},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -304,6 +305,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets whose field name ("kind") is used by another one too.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "annotations.models.Annotation.Kind",
+        "NotificationKindEnum": "annotations.models.Notification.Kind",
+    },
 }
 
 # =============================================================================

@@ -97,4 +97,6 @@ BODY_SAMPLES: dict[tuple[str, str], BodySample] = {
     (f"{ANNOTATION}/reopen", "POST"): _no_body,
     (f"{ANNOTATION}/replies", "POST"): lambda world: {"body": "Taken over"},
     (f"{ANNOTATION}/replies/<uuid:reply_id>", "PATCH"): lambda world: {"version": 1, "body": "Taken over"},
+    # All of the caller's notifications: in another team's URL they must be refused, not marked.
+    ("/api/v1/teams/<uuid:team_id>/notifications/read", "POST"): lambda world: {},
 }

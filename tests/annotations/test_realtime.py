@@ -43,7 +43,16 @@ async def _viewing(cookie: bytes, document_id: str) -> WebsocketCommunicator:
     assert (await socket.connect())[0]
     await socket.send_json_to({"type": "document.join", "document_id": document_id})
     assert await socket.receive_json_from(timeout=3) == {"type": "document.joined", "document_id": document_id}
+    # Then who is viewing it (documents/presence.py), this socket's user among them.
+    assert (await socket.receive_json_from(timeout=3))["type"] == "presence.state"
     return socket
+
+
+async def _settle(*sockets: WebsocketCommunicator) -> None:
+    """Take the presence updates that others' joining sent, so that the next message is the change."""
+    for socket in sockets:
+        while not await socket.receive_nothing(timeout=0.2):
+            assert (await socket.receive_json_from())["type"] == "presence.state"
 
 
 def test_members_viewing_the_document_hear_a_new_annotation_and_its_replies() -> None:
@@ -128,6 +137,7 @@ def test_a_private_annotation_reaches_no_one_but_its_author() -> None:
         author_elsewhere = _socket(author)
         assert (await author_elsewhere.connect())[0]
         watching = [await _viewing(cookie, str(document.pk)) for cookie in others]
+        await _settle(author_viewing, *watching)
         draft = await call(services.annotation_create)(
             actor=lab.editor,
             document_id=document.pk,

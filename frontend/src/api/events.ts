@@ -1,6 +1,6 @@
 // Every websocket message the server sends on /ws/: the same shapes as the
 // TypedDicts in documents/events.py (keep the two in step).
-import type { DocumentState } from './types';
+import type { Annotation, DocumentState, Reply } from './types';
 
 export interface ParseErrorPayload {
   code: string;
@@ -26,7 +26,63 @@ export interface DocumentChangedEvent {
   deleted: boolean;
 }
 
-export type LiveEvent = DocumentProgressEvent | DocumentChangedEvent;
+// annotations/events.py: an annotation as the REST API gives it (with its replies), and its changes.
+
+/** Created, or edited/resolved/reopened/assigned/made visible to the team: add or replace it. */
+export interface AnnotationChangedEvent {
+  type: 'annotation.created' | 'annotation.updated';
+  team_id: string;
+  document_id: string;
+  annotation: Annotation;
+}
+
+/** Deleted, or made private by its author: everyone else drops it. */
+export interface AnnotationDeletedEvent {
+  type: 'annotation.deleted';
+  team_id: string;
+  document_id: string;
+  annotation_id: string;
+}
+
+export interface ReplyChangedEvent {
+  type: 'reply.created' | 'reply.updated';
+  team_id: string;
+  document_id: string;
+  annotation_id: string;
+  reply: Reply;
+}
+
+export interface ReplyDeletedEvent {
+  type: 'reply.deleted';
+  team_id: string;
+  document_id: string;
+  annotation_id: string;
+  reply_id: string;
+}
+
+export type AnnotationEvent =
+  AnnotationChangedEvent | AnnotationDeletedEvent | ReplyChangedEvent | ReplyDeletedEvent;
+
+/** The answers to `document.join` (documents/events.py). */
+export interface DocumentJoinedEvent {
+  type: 'document.joined';
+  document_id: string;
+}
+
+export interface SocketErrorEvent {
+  type: 'error';
+  code: string;
+  document_id: string | null;
+}
+
+export type LiveEvent =
+  DocumentProgressEvent | DocumentChangedEvent | AnnotationEvent | DocumentJoinedEvent | SocketErrorEvent;
+
+/** What the client sends on /ws/: hear (or stop hearing) one document's annotations. */
+export interface DocumentSubscription {
+  type: 'document.join' | 'document.leave';
+  document_id: string;
+}
 
 /** Close codes of /ws/ (documents/consumers.py). */
 export const CLOSE_UNAUTHENTICATED = 4401;

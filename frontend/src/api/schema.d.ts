@@ -759,6 +759,40 @@ export interface paths {
         patch: operations["teams_members_partial_update"];
         trace?: never;
     };
+    "/api/v1/teams/{team_id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications in this team (mentions), newest first, with how many are unread */
+        get: operations["teams_notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark your notifications read: those of `ids`, or all of them */
+        post: operations["teams_notifications_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/{team_id}/tags": {
         parameters: {
             query?: never;
@@ -1110,6 +1144,52 @@ export interface components {
             readonly role: components["schemas"]["RoleEnum"];
             /** Format: date-time */
             readonly joined_at: string;
+        };
+        /**
+         * @description * `mention` - Mention
+         * @enum {string}
+         */
+        NotificationKindEnum: "mention";
+        /** @description As ``annotations.events.NotificationPayload`` (the ``notification.created`` event). */
+        NotificationOut: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NotificationKindEnum"];
+            /** Format: uuid */
+            team_id: string;
+            /** Format: uuid */
+            document_id: string;
+            document_title: string;
+            page_index: number;
+            /** Format: uuid */
+            annotation_id: string;
+            /** Format: uuid */
+            reply_id: string | null;
+            actor: components["schemas"]["UserRefOut"] | null;
+            /** @description The start of the text that mentions you (Markdown). */
+            excerpt: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            read_at: string | null;
+        };
+        NotificationPageOut: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["NotificationOut"][];
+            /** @description Of all your notifications in this team, not only this page. */
+            unread_count: number;
+        };
+        NotificationReadInRequest: {
+            /** @description All of yours when omitted. */
+            ids?: string[];
+        };
+        NotificationReadOut: {
+            /** @description How many were unread */
+            marked: number;
+            unread_count: number;
         };
         OutlineItemOut: {
             title: string;
@@ -2685,6 +2765,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemberOut"];
+                };
+            };
+        };
+    };
+    teams_notifications_list: {
+        parameters: {
+            query?: {
+                /** @description From `next` or `previous` of the last page. */
+                cursor?: string;
+                /** @description Up to 200; 50 by default. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPageOut"];
+                };
+            };
+        };
+    };
+    teams_notifications_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NotificationReadInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationReadOut"];
                 };
             };
         };

@@ -67,3 +67,12 @@ export type AuditLogPage = Schemas['AuditLogPageOut'];
 /** A PATCH of a document: only the fields being changed. */
 export type DocumentUpdateRequest = Schemas['PatchedDocumentUpdateInRequest'];
 export type CollectionRequest = Schemas['CollectionInRequest'];
+
+export type Annotation = Schemas['AnnotationOut'];
+export type AnnotationList = Schemas['AnnotationListOut'];
+export type AnnotationKind = Schemas['KindEnum'];
+export type AnnotationVisibility = Schemas['VisibilityEnum'];
+export type AnnotationAnchors = Schemas['AnchorsOut'];
+export type AnnotationCreateRequest = Schemas['AnnotationCreateInRequest'];
+export type AnnotationUpdateRequest = Schemas['PatchedAnnotationUpdateInRequest'];
+export type Reply = Schemas['ReplyOut'];

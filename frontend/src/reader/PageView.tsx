@@ -1,7 +1,28 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import {
+  createContext,
+  memo,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ComponentType,
+} from 'react';
 import { isCancellation, type Job, type PdfDocument, type PdfPage, type TextLayerJob } from './engine';
 import type { RenderQueue } from './renderQueue';
 import { canvasPixelRatio } from './zoom';
+
+export interface PageOverlayProps {
+  page: PdfPage;
+  /** 0-based. */
+  pageIndex: number;
+  scale: number;
+  /** Below the text (so text stays selectable over it) or above it (things to click). */
+  layer: 'below' | 'above';
+}
+
+/** What a drawn page shows over its canvas besides the text: the annotations, when provided. */
+export const PageOverlayContext = createContext<ComponentType<PageOverlayProps> | null>(null);
 
 interface PageViewProps {
   document: PdfDocument;
@@ -36,6 +57,8 @@ export const PageView = memo(function PageView(props: PageViewProps) {
   const page = useRef<PdfPage | null>(null);
   const textLayer = useRef<TextLayerJob | null>(null);
   const [status, setStatus] = useState<'blank' | 'drawn' | 'error'>('blank');
+  const Overlay = useContext(PageOverlayContext);
+  const [overlayPage, setOverlayPage] = useState<PdfPage | null>(null);
 
   useEffect(() => observe(elementRef.current!), [observe]);
 
@@ -67,6 +90,7 @@ export const PageView = memo(function PageView(props: PageViewProps) {
         canvasHostRef.current!.replaceChildren(canvas);
         drawn.current = { canvas, scale, devicePixelRatio };
         setStatus('drawn');
+        setOverlayPage(proxy);
         if (!textLayer.current) {
           textLayer.current = proxy.renderTextLayer(textRef.current!, scale);
           // Without its text the page still reads; selection just isn't offered there.
@@ -91,6 +115,7 @@ export const PageView = memo(function PageView(props: PageViewProps) {
       drawn.current = null;
       setStatus('blank');
     }
+    setOverlayPage(null);
     if (textLayer.current) {
       textLayer.current.cancel();
       textLayer.current = null;
@@ -118,7 +143,13 @@ export const PageView = memo(function PageView(props: PageViewProps) {
       style={{ top: props.top, width: props.width, height: props.height, marginLeft: -props.width / 2 }}
     >
       <div ref={canvasHostRef} className="reader-canvas" aria-hidden="true" />
+      {Overlay && overlayPage && (
+        <Overlay page={overlayPage} pageIndex={pageNumber - 1} scale={scale} layer="below" />
+      )}
       <div ref={textRef} className="textLayer" />
+      {Overlay && overlayPage && (
+        <Overlay page={overlayPage} pageIndex={pageNumber - 1} scale={scale} layer="above" />
+      )}
       {status === 'blank' && (
         <span className="reader-page-placeholder" aria-hidden="true">
           {pageNumber}

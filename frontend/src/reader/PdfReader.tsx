@@ -1,6 +1,9 @@
 import { useRef } from 'react';
 import type { DocumentDetail, OutlineItem } from '../api/types';
+import { AnnotationSidebar } from '../annotations/AnnotationSidebar';
+import { AnnotationsProvider } from '../annotations/AnnotationsProvider';
 import { Button } from '../components/Button';
+import { useCurrentTeam } from '../teams/currentTeam';
 import { PdfViewer } from './PdfViewer';
 import { usePdfDocument } from './usePdfDocument';
 
@@ -12,6 +15,7 @@ interface PdfReaderProps {
 /** Downloads the document's PDF and shows it; a failure is explained and can be retried. */
 export function PdfReader({ teamId, document }: PdfReaderProps) {
   const { state, reload, attempt } = usePdfDocument(teamId, document.id);
+  const team = useCurrentTeam();
   // The page being read, so opening the file again (after an error) comes back to it.
   const lastPage = useRef<number | null>(null);
 
@@ -37,15 +41,26 @@ export function PdfReader({ teamId, document }: PdfReaderProps) {
     );
   }
   return (
-    <PdfViewer
-      key={`${document.id}:${attempt}`}
-      document={state.document}
-      initialPage={lastPage.current}
-      onPageChange={(page) => (lastPage.current = page)}
-      // The schema types outline children loosely; the API nests the same shape.
-      outline={document.outline as OutlineItem[]}
-      pagesWithoutText={document.pages_without_text}
-      onReload={reload}
-    />
+    <AnnotationsProvider team={team} documentId={document.id}>
+      {({ sidebarOpen, setSidebarOpen, annotations }) => (
+        <PdfViewer
+          key={`${document.id}:${attempt}`}
+          document={state.document}
+          initialPage={lastPage.current}
+          onPageChange={(page) => (lastPage.current = page)}
+          // The schema types outline children loosely; the API nests the same shape.
+          outline={document.outline as OutlineItem[]}
+          pagesWithoutText={document.pages_without_text}
+          onReload={reload}
+          sidebar={{
+            id: 'reader-annotations',
+            label: annotations.length ? `Annotations (${annotations.length})` : 'Annotations',
+            open: sidebarOpen,
+            onToggle: () => setSidebarOpen(!sidebarOpen),
+            content: <AnnotationSidebar />,
+          }}
+        />
+      )}
+    </AnnotationsProvider>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation } from 'react-router';
 import type { OutlineItem } from '../api/types';
 import type { PdfDocument } from './engine';
@@ -21,6 +21,8 @@ interface PdfViewerProps {
   initialPage?: number | null;
   onPageChange?: (page: number) => void;
   onReload: () => void;
+  /** A panel beside the pages (the annotations), toggled from the toolbar. */
+  sidebar?: { id: string; label: string; open: boolean; onToggle: () => void; content: ReactNode };
 }
 
 const OUTLINE_ID = 'reader-outline';
@@ -30,7 +32,7 @@ const KEEP = '300% 0px';
 
 /** The pages in one scrolling column, with the toolbar and the outline beside them. */
 export function PdfViewer(props: PdfViewerProps) {
-  const { document, outline, pagesWithoutText, onPageChange, onReload } = props;
+  const { document, outline, pagesWithoutText, onPageChange, onReload, sidebar } = props;
   const location = useLocation();
   const viewportRef = useRef<HTMLDivElement>(null);
   const viewport = useElementSize(viewportRef);
@@ -176,6 +178,14 @@ export function PdfViewer(props: PdfViewerProps) {
             ? { open: outlineOpen, controls: OUTLINE_ID, onToggle: () => setOutlineOpen(!outlineOpen) }
             : undefined
         }
+        sidebar={
+          sidebar && {
+            open: sidebar.open,
+            controls: sidebar.id,
+            onToggle: sidebar.onToggle,
+            label: sidebar.label,
+          }
+        }
       />
       {pagesWithoutText.length > 0 && (
         <p className="reader-banner" role="note">
@@ -228,6 +238,11 @@ export function PdfViewer(props: PdfViewerProps) {
             </p>
           )}
         </div>
+        {sidebar && (
+          <aside id={sidebar.id} className="reader-sidebar" aria-label={sidebar.label} hidden={!sidebar.open}>
+            {sidebar.content}
+          </aside>
+        )}
       </div>
     </>
   );

@@ -11,6 +11,8 @@ interface ReaderToolbarProps {
   onZoom: (zoom: ZoomMode) => void;
   /** Absent when the document has no outline. */
   outline?: { open: boolean; controls: string; onToggle: () => void };
+  /** The annotations' sidebar, when the reader has one. */
+  sidebar?: { open: boolean; controls: string; onToggle: () => void; label: string };
 }
 
 export function ReaderToolbar({
@@ -21,6 +23,7 @@ export function ReaderToolbar({
   scale,
   onZoom,
   outline,
+  sidebar,
 }: ReaderToolbarProps) {
   const custom = typeof zoom === 'number' && !ZOOM_PRESETS.includes(zoom);
   return (
@@ -34,6 +37,17 @@ export function ReaderToolbar({
           onClick={outline.onToggle}
         >
           Outline
+        </button>
+      )}
+      {sidebar && (
+        <button
+          type="button"
+          className="button button-quiet reader-toggle"
+          aria-expanded={sidebar.open}
+          aria-controls={sidebar.controls}
+          onClick={sidebar.onToggle}
+        >
+          {sidebar.label}
         </button>
       )}
       <div className="reader-toolbar-group">

@@ -21,6 +21,17 @@ export interface TextLayerJob extends Job {
   update(scale: number): void;
 }
 
+/** [x1, y1, x2, y2]. */
+export type Rect = [number, number, number, number];
+
+/** Turns positions on a drawn page into PDF points and back (pdf.js's viewport at one scale). */
+export interface PageCoordinates {
+  /** A point in CSS pixels from the page's top-left corner → PDF user space. */
+  toPdfPoint(x: number, y: number): [number, number];
+  /** A rectangle in PDF user space → CSS pixels from the page's top-left corner. */
+  toViewportRect(rect: Rect): Rect;
+}
+
 export interface PdfPage {
   readonly pageNumber: number;
   readonly size: PageSize;
@@ -28,6 +39,8 @@ export interface PdfPage {
   render(canvas: HTMLCanvasElement, scale: number, pixelRatio: number): Job;
   /** Fills `container` with the page's selectable text, laid over the canvas. */
   renderTextLayer(container: HTMLElement, scale: number): TextLayerJob;
+  /** PDF user space at `scale`, for annotations; absent in test fakes (the page is taken as unrotated). */
+  coordinates?(scale: number): PageCoordinates;
   /** Frees what the page holds for drawing; it can be drawn again later. */
   release(): void;
 }

@@ -13,7 +13,7 @@ import {
   type PDFPageProxy,
 } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import workerUrl from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
-import type { Job, PdfDocument, PdfEngine, PdfPage, TextLayerJob } from './engine';
+import type { Job, PageCoordinates, PdfDocument, PdfEngine, PdfPage, Rect, TextLayerJob } from './engine';
 
 // The worker is a file of the build (served from /static/assets/ beside the app), never a CDN.
 GlobalWorkerOptions.workerSrc = workerUrl;
@@ -115,6 +115,18 @@ class PdfjsPage implements PdfPage {
         const next = this.#viewport(newScale);
         setScale(next);
         layer.update({ viewport: next });
+      },
+    };
+  }
+
+  coordinates(scale: number): PageCoordinates {
+    const viewport = this.#viewport(scale);
+    return {
+      toPdfPoint: (x, y) => viewport.convertToPdfPoint(x, y) as [number, number],
+      toViewportRect: ([x1, y1, x2, y2]) => {
+        const [a, b] = viewport.convertToViewportPoint(x1, y1) as number[];
+        const [c, d] = viewport.convertToViewportPoint(x2, y2) as number[];
+        return [a, b, c, d] as Rect;
       },
     };
   }

@@ -1,5 +1,6 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { applyAnnotationEvent } from '../api/annotations';
 import { authKeys } from '../api/auth';
 import { documentKeys, libraryKeys, patchCachedDocument } from '../api/documents';
 import {
@@ -7,6 +8,7 @@ import {
   CLOSE_UNAUTHENTICATED,
   type DocumentChangedEvent,
   type DocumentProgressEvent,
+  type DocumentSubscription,
   type LiveEvent,
 } from '../api/events';
 import { teamKeys } from '../api/teams';
@@ -70,7 +72,58 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
     case 'document.changed':
       onChanged(queryClient, event);
       break;
+    case 'annotation.created':
+    case 'annotation.updated':
+    case 'annotation.deleted':
+    case 'reply.created':
+    case 'reply.updated':
+    case 'reply.deleted':
+      applyAnnotationEvent(queryClient, event);
+      break;
   }
+  for (const listener of listeners) listener(event);
+}
+
+// ---- Documents being viewed --------------------------------------------------
+// The one socket is opened by useLiveUpdates; a reader asks it to hear one document's annotations.
+
+/** Open documents, counted (two views of one document join it once). Sent again on every connection. */
+const joined = new Map<string, number>();
+const listeners = new Set<(event: LiveEvent) => void>();
+let openSocket: WebSocket | null = null;
+
+function sendSubscription(message: DocumentSubscription): void {
+  // Set once open, cleared on close: a join made meanwhile is sent by the next onopen.
+  openSocket?.send(JSON.stringify(message));
+}
+
+/** Hear `documentId`'s events on the socket, now and after every reconnection; returns the leave. */
+export function joinDocument(documentId: string): () => void {
+  const count = joined.get(documentId) ?? 0;
+  joined.set(documentId, count + 1);
+  if (count === 0) sendSubscription({ type: 'document.join', document_id: documentId });
+  return () => {
+    const left = (joined.get(documentId) ?? 1) - 1;
+    if (left > 0) {
+      joined.set(documentId, left);
+      return;
+    }
+    joined.delete(documentId);
+    sendSubscription({ type: 'document.leave', document_id: documentId });
+  };
+}
+
+/** Every message of the socket, after it was applied to the cache; returns the unsubscribe. */
+export function subscribeLive(listener: (event: LiveEvent) => void): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** Joins the document over the socket while the calling component is mounted. */
+export function useDocumentLive(documentId: string): void {
+  useEffect(() => joinDocument(documentId), [documentId]);
 }
 
 /**
@@ -98,6 +151,9 @@ export function useLiveUpdates(enabled = true): void {
       socket = current;
       current.onopen = () => {
         attempt = 0;
+        openSocket = current;
+        for (const documentId of joined.keys())
+          sendSubscription({ type: 'document.join', document_id: documentId });
         void queryClient.invalidateQueries({ predicate: isDocumentQuery }, NO_CANCEL);
       };
       current.onmessage = (message: MessageEvent) => {
@@ -110,6 +166,7 @@ export function useLiveUpdates(enabled = true): void {
         applyLiveEvent(queryClient, event);
       };
       current.onclose = (close: CloseEvent) => {
+        if (openSocket === current) openSocket = null;
         if (socket !== current) return;
         socket = null;
         if (stopped) return;

@@ -117,6 +117,17 @@ def _clean_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> Iterator[None]:
+    """Each test gets new channel-layer objects: the Redis layer binds its receiving to the event loop
+    that first receives, and every websocket scenario runs on an event loop of its own."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 # --- users and clients --------------------------------------------------------------------------
 
 

@@ -1,18 +1,17 @@
 """Sending events to browsers through the channel layer.
 
 A fresh ``async_to_sync(group_send)`` per event costs a new event loop and Redis connection (about
-10 ms here). So a web thread keeps one loop for its events (``send_to_group``), and a worker sending many
-progress events keeps one :class:`EventSender` for the whole task (about 3 ms each).
+10 ms here); a worker sending many progress events keeps one :class:`EventSender` for the whole task
+(about 3 ms each).
 """
 
 import asyncio
-import threading
 import time
 from collections.abc import Mapping
 from typing import Any, Self
 
 from asgiref.sync import async_to_sync
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.layers import get_channel_layer
 from django.db import transaction
 
 from .events import DocumentProgress, team_group
@@ -33,34 +32,7 @@ def send_to_group(group: str, event: Mapping[str, Any], *, message_type: str = "
         message = {"type": message_type, "event": dict(event)}
     else:
         message = {"type": message_type, **event}
-    loop = _thread_loop(layer)
-    if loop is None:
-        async_to_sync(layer.group_send)(group, message)
-    else:
-        loop.run_until_complete(layer.group_send(group, message))
-
-
-_threads = threading.local()
-
-
-def _thread_loop(layer: Any) -> asyncio.AbstractEventLoop | None:
-    """This thread's own event loop for the Redis channel layer, kept between sends: the layer keeps one
-    Redis connection per loop, so a web process's second event costs ~1 ms, not the ~10 ms of a fresh
-    ``async_to_sync`` loop and connection. None where that cannot work: in a thread that runs an event
-    loop already, and for the in-memory layer, whose queues belong to the ASGI server's loop (asgiref
-    hands ``async_to_sync`` calls from its sync threads back to that loop)."""
-    if isinstance(layer, InMemoryChannelLayer):
-        return None
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        return None
-    loop: asyncio.AbstractEventLoop | None = getattr(_threads, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = _threads.loop = asyncio.new_event_loop()
-    return loop
+    async_to_sync(layer.group_send)(group, message)
 
 
 def send_on_commit(group: str, event: Mapping[str, Any]) -> None:

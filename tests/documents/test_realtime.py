@@ -128,17 +128,3 @@ def test_progress_is_throttled_but_state_changes_always_go_out() -> None:
         await socket.disconnect()
 
     run(scenario)
-
-
-def test_a_thread_keeps_one_loop_for_the_redis_layer_and_none_for_the_in_memory_one() -> None:
-    """The Redis layer keeps a connection per event loop, so a web thread's events share one loop; the
-    in-memory layer's queues belong to the ASGI server's loop, so its sends go through async_to_sync."""
-    from channels.layers import InMemoryChannelLayer, get_channel_layer
-
-    from documents.realtime import _thread_loop
-
-    redis_layer = get_channel_layer()
-    first = _thread_loop(redis_layer)
-    assert first is not None
-    assert _thread_loop(redis_layer) is first
-    assert _thread_loop(InMemoryChannelLayer()) is None

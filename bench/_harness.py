@@ -60,8 +60,13 @@ def services() -> Iterator[dict[str, str]]:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
+    from django.conf import settings
+
     from core.storage import get_storage
 
+    # Settings are read once per process: a second benchmark module points them at its own moto server.
+    settings.S3_ENDPOINT_URL = settings.S3_PUBLIC_ENDPOINT_URL = environment["S3_ENDPOINT_URL"]
+    get_storage.cache_clear()
     get_storage().client.create_bucket(Bucket="bench")  # type: ignore[attr-defined]
     try:
         yield environment
@@ -79,8 +84,12 @@ def process(command: list[str], environment: dict[str, str]) -> Iterator[subproc
     try:
         yield process
     finally:
-        os.killpg(process.pid, 15)
-        process.wait(30)
+        process.terminate()  # the main process stops its own children (a worker finishes its task first)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
 
 
 def uvicorn(port: int) -> list[str]:

@@ -389,7 +389,10 @@ def annotations_import_from_pdf(*, document: Document, path: str, uploader: User
 
 @transaction.atomic
 def _annotations_store_embedded(*, document: Document, embedded: list[EmbeddedAnnotation], uploader: User) -> int:
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    locked = Document.objects.select_for_update().filter(pk=document.pk).first()
+    if locked is None:
+        return 0  # deleted while its file was being read
+    document = locked
     known = set(Annotation.objects.filter(document=document).exclude(source="").values_list("source", flat=True))
     pages_total = document.pages_total or 0
     page_texts: dict[int, str] = {}

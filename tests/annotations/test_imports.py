@@ -391,3 +391,17 @@ def test_annotations_are_read_in_the_sandbox_and_a_broken_page_is_passed_over(tm
     assert [(item.page_index, item.subtype) for item in embedded] == [(1, "/Highlight")]
     assert embedded[0].text_under == "fringes moved"
     assert embedded[0].rects == [[round(value, 2) for value in rect]]
+
+
+def test_a_document_deleted_while_its_annotations_are_read_gets_none(lab: Lab, tmp_path: Path) -> None:
+    """GIVEN an upload with embedded annotations deleted after its file was fetched WHEN the import stores
+    THEN nothing is created and nothing fails."""
+    from annotations.imports import _annotations_store_embedded
+    from documents.parsing import read_annotations_in_subprocess
+
+    path, _ = annotated_elsewhere(tmp_path / "annotated.pdf")
+    document = parsed_document(lab.team, path, uploaded_by=lab.owner.user)
+    embedded = read_annotations_in_subprocess(path)
+    Document.objects.filter(pk=document.pk).delete()
+    assert _annotations_store_embedded(document=document, embedded=embedded, uploader=lab.owner.user) == 0
+    assert not Annotation.objects.filter(document_id=document.pk).exists()

@@ -297,8 +297,7 @@ def annotations_export_pdf(*, document: Document, annotations: Iterable[Annotati
     with tempfile.NamedTemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR) as original:
         get_storage().download_to(key=document.storage_key, fileobj=original)
         original.flush()
-        # Handed to the caller open: FileResponse streams it and closes (so deletes) it.
-        out = tempfile.TemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR)  # noqa: SIM115
+        out = tempfile.TemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR)  # noqa: SIM115 - returned open: FileResponse streams, then closes (deletes) it
         try:
             annotated_pdf_write(source=original.name, annotations=annotations, out=out)
         except BaseException:

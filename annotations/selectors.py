@@ -68,8 +68,7 @@ def annotation_with_thread(annotation: Annotation) -> Annotation:
 
 def _with_people_and_thread(annotations: QuerySet[Annotation]) -> QuerySet[Annotation]:
     # Into a list (``thread``): ``replies.all()`` on each of 10,000 annotations would clone a queryset each.
-    # django-stubs would declare ``thread`` again from to_attr; the model declares it for every reader.
-    return annotations.select_related("author", "assignee", "resolved_by").prefetch_related(  # type: ignore[no-redef]
+    return annotations.select_related("author", "assignee", "resolved_by").prefetch_related(  # type: ignore[no-redef]  # django-stubs re-declares to_attr "thread"; Annotation declares it
         Prefetch(
             "replies", queryset=Reply.objects.select_related("author").order_by("created_at", "id"), to_attr="thread"
         )

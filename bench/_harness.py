@@ -63,11 +63,14 @@ def services() -> Iterator[dict[str, str]]:
     from django.conf import settings
 
     from core.storage import get_storage
+    from core.storage.s3 import S3Storage
 
     # Settings are read once per process: a second benchmark module points them at its own moto server.
     settings.S3_ENDPOINT_URL = settings.S3_PUBLIC_ENDPOINT_URL = environment["S3_ENDPOINT_URL"]
     get_storage.cache_clear()
-    get_storage().client.create_bucket(Bucket="bench")  # type: ignore[attr-defined]
+    storage = get_storage()
+    assert isinstance(storage, S3Storage)  # S3_BUCKET is set above
+    storage.client.create_bucket(Bucket="bench")
     try:
         yield environment
     finally:

@@ -187,8 +187,11 @@ def test_quote_anchor_finds_the_quote_across_different_whitespace() -> None:
     }
     assert quote_anchor(text, "nowhere") is None
     repeated = "a b a b a"
-    assert quote_anchor(repeated, "a")["position"] == {"start": 0, "end": 1}  # type: ignore[index]
-    assert quote_anchor(repeated, "a", near=5)["position"] == {"start": 4, "end": 5}  # type: ignore[index]
+    first, nearest = quote_anchor(repeated, "a"), quote_anchor(repeated, "a", near=5)
+    assert first is not None
+    assert nearest is not None
+    assert first["position"] == {"start": 0, "end": 1}
+    assert nearest["position"] == {"start": 4, "end": 5}
 
 
 # --- JSON-LD -------------------------------------------------------------------------------------------

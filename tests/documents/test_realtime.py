@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from channels.db import database_sync_to_async
@@ -11,7 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from accounts.models import User
-from documents.events import team_group
+from documents.events import DocumentProgress, team_group
 from documents.realtime import EventSender, send_to_group
 from scrollkeeper.asgi import application
 from teams.models import Team
@@ -115,8 +115,9 @@ def test_progress_is_throttled_but_state_changes_always_go_out() -> None:
         def send_burst() -> None:
             with EventSender() as sender:
                 for done in range(1, 21):
-                    sender.progress({**_progress(team), "pages_done": done, "pages_total": 20})  # type: ignore[typeddict-item]
-                sender.progress({**_progress(team), "state": "ready", "pages_done": 20, "pages_total": 20})  # type: ignore[typeddict-item]
+                    sender.progress(cast(DocumentProgress, {**_progress(team), "pages_done": done, "pages_total": 20}))
+                ready = {**_progress(team), "state": "ready", "pages_done": 20, "pages_total": 20}
+                sender.progress(cast(DocumentProgress, ready))
 
         await asyncio.to_thread(send_burst)
         received = [await socket.receive_json_from(timeout=3)]

@@ -62,7 +62,7 @@ def test_an_unknown_permission_raises_instead_of_answering_no() -> None:
 
 def test_the_matrix_cannot_be_changed_at_run_time() -> None:
     with pytest.raises(TypeError):
-        PERMISSIONS["team.delete"] = frozenset(Role)  # type: ignore[index]
+        PERMISSIONS["team.delete"] = frozenset(Role)  # type: ignore[index]  # the point: a read-only mapping refuses it
 
 
 @pytest.mark.parametrize("document", ["README.md", "docs/teams.md"])

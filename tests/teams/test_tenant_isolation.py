@@ -308,12 +308,12 @@ def test_apps_register_samples_in_their_own_tests_package(monkeypatch: pytest.Mo
     """tests/<app>/isolation_samples.py is found without editing the teams tests; a sample registered
     twice is an error, not a silent override."""
     module = types.ModuleType("tests.core.isolation_samples")
-    module.KWARG_SAMPLES = {"widget_id": lambda world: "w"}  # type: ignore[attr-defined]
-    module.BODY_SAMPLES = {("/api/v1/teams/<uuid:team_id>/widgets", "POST"): lambda world: {}}  # type: ignore[attr-defined]
+    module.KWARG_SAMPLES = {"widget_id": lambda world: "w"}  # type: ignore[attr-defined]  # a stand-in app module, built here
+    module.BODY_SAMPLES = {("/api/v1/teams/<uuid:team_id>/widgets", "POST"): lambda world: {}}  # type: ignore[attr-defined]  # a stand-in app module, built here
     monkeypatch.setitem(sys.modules, module.__name__, module)
     assert {"team_id", "widget_id"} <= set(kwarg_samples())
     assert ("/api/v1/teams/<uuid:team_id>/widgets", "POST") in body_samples()
 
-    module.KWARG_SAMPLES = {"team_id": lambda world: "again"}  # type: ignore[attr-defined]
+    module.KWARG_SAMPLES = {"team_id": lambda world: "again"}  # type: ignore[attr-defined]  # a stand-in app module, built here
     with pytest.raises(AssertionError, match="a second time"):
         kwarg_samples()

@@ -1,6 +1,6 @@
 """`manage.py storage_setup`: make the S3 bucket ready for browsers that upload to it directly."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 from django.conf import settings
@@ -9,10 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from core.storage import get_storage
 from core.storage.s3 import S3Storage
 
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import CORSConfigurationTypeDef
+
 EXPOSED_HEADERS = ["ETag", "Content-Range", "Accept-Ranges", "Content-Length"]
 
 
-def cors_rules(origins: list[str]) -> dict[str, Any]:
+def cors_rules(origins: list[str]) -> "CORSConfigurationTypeDef":
     """What the SPA needs: POST (small files) and PUT (parts) uploads, GET (with Range, for pdf.js)
     downloads, and the headers it reads back (each part's ETag)."""
     return {
@@ -52,7 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Created bucket {bucket}.")
         allowed = origins or list(dict.fromkeys([settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS]))
         try:
-            client.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors_rules(allowed))  # type: ignore[arg-type]
+            client.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors_rules(allowed))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "NotImplemented":  # MinIO: CORS set server-wide
                 self.stdout.write("This S3 server sets CORS itself (MinIO: MINIO_API_CORS_ALLOW_ORIGIN).")

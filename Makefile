@@ -36,7 +36,7 @@ install: $(VENV)/.installed frontend/node_modules/.installed
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
 
 frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
-	$(NPM) run build --silent
+	$(NPM) run build --silent -- --logLevel warn
 
 build: frontend/dist/index.html
 

@@ -43,6 +43,8 @@ class AnnotationPayload(TypedDict):
     created_at: str
     updated_at: str
     replies: list[ReplyPayload]
+    anchor_status: str  # "anchored" | "orphaned" (could not be placed on the file's current version)
+    anchor_version: int  # the version of the file the anchors refer to
 
 
 class AnnotationCreated(TypedDict):
@@ -117,6 +119,33 @@ class NotificationCreated(TypedDict):
     type: Literal["notification.created"]
     team_id: str
     notification: NotificationPayload
+
+
+class ExportErrorPayload(TypedDict):
+    code: str
+    detail: str
+
+
+class AnnotationExportPayload(TypedDict):
+    """As ``GET …/annotations/exports/{id}`` answers it, less the download URL (asked for when needed)."""
+
+    id: str
+    document_id: str
+    format: str
+    state: str  # "pending" | "ready" | "failed"
+    error: ExportErrorPayload | None
+    written: int | None
+    created_at: str
+    finished_at: str | None
+
+
+class AnnotationExportFinished(TypedDict):
+    """An export asked for is ready to download, or failed: to the asking member's user group only."""
+
+    type: Literal["annotation.export.finished"]
+    team_id: str
+    document_id: str
+    export: AnnotationExportPayload
 
 
 AnnotationEvent = AnnotationCreated | AnnotationUpdated | AnnotationDeleted | ReplyCreated | ReplyUpdated | ReplyDeleted

@@ -1,25 +1,40 @@
 """A document's annotations as other tools read them: W3C Web Annotation JSON-LD, Markdown, and an
 annotated copy of the PDF with real highlight and note annotations.
 
-The serialisers here are pure (annotations in, text or dicts out); ``annotations_export_pdf`` fetches
-the original from storage. What to export is the caller's business: the view hands in
+The JSON-LD and Markdown serialisers here are pure (annotations in, text or dicts out) and answer in the
+request. The annotated PDF is a background job (see its section): the services that start, run and end
+it live here, next to the marks they write. What to export is the caller's business: the view hands in
 ``selectors.annotation_list_for``, so a member gets the team's annotations and their own private ones.
 """
 
+import logging
 import tempfile
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from typing import IO, Any
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, ConflictError
 from core.storage import get_storage
+from documents.events import user_group
 from documents.models import Document
+from documents.parsing import Limits, PdfMark
+from documents.realtime import send_on_commit
+from documents.services import parse_limits
+from teams.models import Membership
+from teams.selectors import team_scoped
 
-from .models import Annotation, Reply
+from . import selectors
+from .events import AnnotationExportFinished, AnnotationExportPayload
+from .models import AnchorStatus, Annotation, AnnotationExport, Reply
+
+logger = logging.getLogger(__name__)
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # Our extensions (colour, kind, rectangles...) live under this prefix, declared in the collection's context.
@@ -104,6 +119,12 @@ def annotation_jsonld(annotation: Annotation, *, document: Document) -> dict[str
             target[key] = anchors[name]
     if "page_end" in anchors:
         target["scrollkeeper:pageEnd"] = anchors["page_end"]
+    if anchors.get("continued"):
+        # A highlight over a page break: its rectangles on each following page (0-based, as pageEnd).
+        target["scrollkeeper:continued"] = [
+            {"scrollkeeper:pageIndex": part["page_index"], "scrollkeeper:rects": part["rects"]}
+            for part in anchors["continued"]
+        ]
     item: dict[str, Any] = {
         "@context": ANNO_CONTEXT,
         "id": annotation_urn(annotation.pk),
@@ -177,9 +198,11 @@ def collection_markdown(*, document: Document, annotations: Iterable[Annotation]
         if annotation.page_index != page:
             page = annotation.page_index
             lines += [f"## Page {page + 1}", ""]
+        last_page = annotation.anchors.get("page_end", annotation.page_index)
+        spans = f" · runs onto page {last_page + 1}" if last_page > annotation.page_index else ""
         resolved = " · resolved" if annotation.resolved_at else ""
         private = " · private" if annotation.visibility == Annotation.Visibility.PRIVATE else ""
-        lines += [f"### {annotation.kind.capitalize()} by {_who(annotation.author)}{resolved}{private}", ""]
+        lines += [f"### {annotation.kind.capitalize()} by {_who(annotation.author)}{spans}{resolved}{private}", ""]
         quote = annotation.anchors.get("quote", {}).get("exact")
         if quote:
             lines += [_quoted(quote), ""]
@@ -191,117 +214,217 @@ def collection_markdown(*, document: Document, annotations: Iterable[Annotation]
 
 
 # --- annotated PDF ---------------------------------------------------------------------------------
+# Written by a worker in the parser's sandbox (``documents.parsing.annotate_in_subprocess``): pypdf reads
+# the whole user's file to copy it. The member asks (``annotation_export_start``, 202), the task writes
+# the file to storage (``annotation_export_run``), and the member is told on their sockets and downloads
+# it with a short-lived URL; ``annotation_exports_clean`` removes it after ``ANNOTATIONS_EXPORT_EXPIRES``.
 
-
-def _rgb_hex(color: str) -> str:
-    return "".join(f"{round(channel * 255):02x}" for channel in color_rgb(color))
-
-
-def _bounds(rects: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
-    return (
-        min(rect[0] for rect in rects),
-        min(rect[1] for rect in rects),
-        max(rect[2] for rect in rects),
-        max(rect[3] for rect in rects),
-    )
+# What a failing file says, as the API's codes.
+EXPORT_ERROR_CODES = {
+    "too_many_pages": "document_too_large",
+    "too_large": "document_too_large",
+    "encrypted": "pdf_encrypted",
+    "timeout": "export_timeout",
+    "corrupt": "pdf_unreadable",
+    "not_a_pdf": "pdf_unreadable",
+}
+EXPORTS_PREFIX = "exports/"
 
 
 def _pdf_date(value: datetime) -> str:
     return value.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ")
 
 
-def _markup_fields(annotation: Annotation) -> dict[Any, Any]:
-    from pypdf.generic import NameObject, TextStringObject
+def _mark(
+    annotation: Annotation, page_index: int, kind: str, rects: list[list[float]], point: list[float] | None, name: str
+) -> PdfMark:
+    return PdfMark(
+        page_index=page_index,
+        kind=kind,
+        rects=rects,
+        point=point,
+        rgb=list(color_rgb(annotation.color)),
+        contents=annotation.body,
+        author=_who(annotation.author),
+        name=name,
+        created=_pdf_date(annotation.created_at),
+        modified=_pdf_date(annotation.updated_at),
+    )
 
+
+def pdf_marks(annotations: Iterable[Annotation]) -> list[PdfMark]:
+    """What the annotated copy gets: a /Highlight for each highlight and area mark, a /Text for each
+    note, one mark per page the annotation is on. ``annotations`` come with their people loaded."""
+    marks: list[PdfMark] = []
+    for annotation in annotations:
+        if annotation.anchor_status == AnchorStatus.ORPHANED:
+            continue  # its anchors are those of an earlier version of the file: nowhere on these pages
+        urn = annotation_urn(annotation.pk)
+        if annotation.kind == Annotation.Kind.NOTE:
+            point = annotation.anchors.get("point")
+            marks.append(_mark(annotation, annotation.page_index, "note", [], list(point) if point else None, urn))
+            continue
+        for page_index, rects in annotation_page_rects(annotation):
+            # One /NM per page: the annotation's URN, and for a continuation the page it is on.
+            name = urn if page_index == annotation.page_index else f"{urn}#page={page_index + 1}"
+            marks.append(_mark(annotation, page_index, "highlight", [list(rect) for rect in rects], None, name))
+    return marks
+
+
+def annotation_page_rects(annotation: Annotation) -> list[tuple[int, list[list[float]]]]:
+    """The rectangles of a highlight or area, page by page: its own page's, then those of the pages it
+    continues onto (``anchors.continued``), pages without rectangles left out."""
+    anchors = annotation.anchors
+    pages = [(annotation.page_index, list(anchors.get("rects") or []))]
+    pages += [(int(part["page_index"]), list(part.get("rects") or [])) for part in anchors.get("continued") or []]
+    return [(page_index, rects) for page_index, rects in pages if rects]
+
+
+def _check_pages(document: Document) -> None:
+    limit = settings.ANNOTATIONS_EXPORT_PDF_MAX_PAGES
+    if document.pages_total is not None and document.pages_total > limit:
+        raise ApplicationError(
+            f"The annotated PDF is made for documents of up to {limit} pages; export the annotations as "
+            "JSON-LD or Markdown instead.",
+            code="document_too_large",
+        )
+
+
+@transaction.atomic
+def annotation_export_start(*, actor: Membership, document_id: UUID | str) -> AnnotationExport:
+    """Ask for an annotated copy of the document's PDF with what ``actor`` may see; it is written in the
+    background (``tasks.export_annotated_pdf``, enqueued on commit). One already being prepared for the
+    actor on this document is answered instead of a second. Every member may export (the view checks
+    ``annotations.comment``)."""
+    from .tasks import export_annotated_pdf
+
+    document = selectors.annotated_document_get(team=actor.team, document_id=document_id)
+    if document.state != Document.State.READY:
+        raise ConflictError("This document is not ready yet.", code="document_not_ready")
+    _check_pages(document)
+    pending = selectors.annotation_export_list_for(user=actor.user, team=actor.team, document_id=document.pk).filter(
+        state=AnnotationExport.State.PENDING
+    )
+    export = pending.order_by("-created_at").first()
+    if export is not None:
+        return export
+    export = AnnotationExport.objects.create(team=actor.team, document=document, requested_by=actor.user)
+    export_id = str(export.pk)
+    transaction.on_commit(lambda: export_annotated_pdf.delay(export_id))
+    return export
+
+
+def _limits() -> Limits:
+    return parse_limits(max_pages=settings.ANNOTATIONS_EXPORT_PDF_MAX_PAGES)
+
+
+def export_storage_key(export: AnnotationExport) -> str:
+    # Outside "teams/": the orphan sweep of uploads never sees it; annotation_exports_clean owns the prefix.
+    return f"{EXPORTS_PREFIX}{export.team_id}/{export.pk}.pdf"
+
+
+def annotation_export_run(*, export_id: UUID | str) -> AnnotationExport | None:
+    """Write the export: the original from storage, annotated in the sandbox, stored, the member told.
+    Nothing to do for an export gone (document deleted) or finished. A failing file ends the export
+    ``failed`` with a code (``EXPORT_ERROR_CODES``); storage or sandbox trouble raises for the task to
+    retry (``ParserUnavailable``, ``OSError``, boto errors)."""
+    from documents.parsing import ParseError, annotate_in_subprocess
+
+    export = AnnotationExport.objects.select_related("document", "requested_by", "team").filter(pk=export_id).first()
+    if export is None or export.state != AnnotationExport.State.PENDING:
+        return export
+    membership = team_scoped(Membership.objects.filter(user=export.requested_by), team=export.team).first()
+    if membership is None:  # left the team meanwhile: what they could see is no longer theirs
+        return annotation_export_finish(export_id=export.pk, code="not_a_member", detail="You left this team.")
+    annotations = selectors.annotation_list_for(
+        user=export.requested_by, team=export.team, document_id=export.document_id
+    )
+    marks = pdf_marks(annotations)
+    storage = get_storage()
+    with tempfile.TemporaryDirectory(prefix="scrollkeeper-export-", dir=settings.PARSE_TMP_DIR) as folder:
+        source, out = Path(folder) / "original.pdf", Path(folder) / "annotated.pdf"
+        with source.open("wb") as original:
+            storage.download_to(key=export.document.storage_key, fileobj=original)
+        try:
+            written = annotate_in_subprocess(source, out, marks, _limits())
+        except ParseError as error:
+            logger.info("export %s of document %s failed: %s", export.pk, export.document_id, error)
+            return annotation_export_finish(
+                export_id=export.pk, code=EXPORT_ERROR_CODES.get(error.code, "pdf_unreadable"), detail=error.message
+            )
+        key = export_storage_key(export)
+        with out.open("rb") as annotated:
+            storage.upload_from(key=key, fileobj=annotated, content_type="application/pdf")
+        size = out.stat().st_size
+    return annotation_export_finish(export_id=export.pk, key=key, size=size, written=written)
+
+
+@transaction.atomic
+def annotation_export_finish(
+    *,
+    export_id: UUID | str,
+    key: str = "",
+    size: int | None = None,
+    written: int | None = None,
+    code: str = "",
+    detail: str = "",
+) -> AnnotationExport | None:
+    """End a pending export: ready with its stored file (``key``), or failed with ``code`` and
+    ``detail``; the member hears of it on their sockets after commit. A stored file whose export
+    is gone meanwhile (the document was deleted) is removed."""
+    export = AnnotationExport.objects.select_for_update().filter(pk=export_id).first()
+    if export is None or export.state != AnnotationExport.State.PENDING:
+        if key and (export is None or export.storage_key != key):
+            get_storage().delete(key=key)
+        return export
+    export.state = AnnotationExport.State.FAILED if code else AnnotationExport.State.READY
+    export.storage_key, export.size, export.written = key, size, written
+    export.error_code, export.error_detail = code, detail
+    export.finished_at = timezone.now()
+    export.save()
+    event: AnnotationExportFinished = {
+        "type": "annotation.export.finished",
+        "team_id": str(export.team_id),
+        "document_id": str(export.document_id),
+        "export": export_payload(export),
+    }
+    send_on_commit(user_group(export.requested_by_id), event)
+    return export
+
+
+def export_payload(export: AnnotationExport) -> AnnotationExportPayload:
     return {
-        NameObject("/Contents"): TextStringObject(annotation.body),
-        NameObject("/T"): TextStringObject(_who(annotation.author)),
-        NameObject("/NM"): TextStringObject(annotation_urn(annotation.pk)),
-        NameObject("/M"): TextStringObject(_pdf_date(annotation.updated_at)),
-        NameObject("/CreationDate"): TextStringObject(_pdf_date(annotation.created_at)),
+        "id": str(export.pk),
+        "document_id": str(export.document_id),
+        "format": export.format,
+        "state": export.state,
+        "error": {"code": export.error_code, "detail": export.error_detail} if export.error_code else None,
+        "written": export.written,
+        "created_at": _iso(export.created_at) or "",
+        "finished_at": _iso(export.finished_at),
     }
 
 
-def _write_pdf_annotations(writer: Any, annotations: Iterable[Annotation]) -> int:
-    """Add a /Highlight for each highlight and area mark and a /Text for each note, each with a /Popup
-    for its comment; the number of annotations written."""
-    from pypdf.annotations import Highlight, Popup, Text
-    from pypdf.generic import ArrayObject, FloatObject, NameObject
-
-    written = 0
-    pages = len(writer.pages)
-    for annotation in annotations:
-        if annotation.page_index >= pages:
-            continue
-        anchors = annotation.anchors
-        if annotation.kind == Annotation.Kind.NOTE:
-            x, y = anchors.get("point", [36.0, 36.0])
-            rect = (x, y - 20, x + 20, y)
-            text = Text(rect=rect, text=annotation.body)
-            text.update(_markup_fields(annotation))
-            text[NameObject("/C")] = ArrayObject(FloatObject(c) for c in color_rgb(annotation.color))
-            parent = writer.add_annotation(annotation.page_index, text)
-            popup = Popup(rect=(x + 20, y - 100, x + 220, y), parent=parent)
-            writer.add_annotation(annotation.page_index, popup)
-        else:
-            # A highlight that runs onto the next page has all its rects on its first page here:
-            # the stored anchors do not say which rect is on which page.
-            rects = anchors.get("rects") or []
-            if not rects:
-                continue
-            quad_points = ArrayObject()
-            for x1, y1, x2, y2 in rects:
-                # Top-left, top-right, bottom-left, bottom-right: the order readers expect.
-                quad_points.extend(FloatObject(value) for value in (x1, y2, x2, y2, x1, y1, x2, y1))
-            bounds = _bounds(rects)
-            highlight = Highlight(
-                rect=bounds, quad_points=quad_points, highlight_color=_rgb_hex(annotation.color), printing=True
-            )
-            highlight.update(_markup_fields(annotation))
-            parent = writer.add_annotation(annotation.page_index, highlight)
-            if annotation.body:
-                _, _, x2, y2 = bounds
-                writer.add_annotation(annotation.page_index, Popup(rect=(x2, y2 - 100, x2 + 200, y2), parent=parent))
-        written += 1
-    return written
-
-
-def annotated_pdf_write(*, source: str, annotations: Iterable[Annotation], out: IO[bytes]) -> int:
-    """Copy the PDF at ``source`` into ``out`` with ``annotations`` added; pure (no storage, no ORM
-    beyond the loaded annotations). pypdf holds the document's objects in memory while writing."""
-    from pypdf import PdfReader, PdfWriter
-
-    reader = PdfReader(source)
-    if len(reader.pages) > settings.ANNOTATIONS_EXPORT_PDF_MAX_PAGES:
-        raise ApplicationError(
-            f"The annotated PDF is made for documents of up to {settings.ANNOTATIONS_EXPORT_PDF_MAX_PAGES} "
-            "pages; export the annotations as JSON-LD or Markdown instead.",
-            code="document_too_large",
+def annotation_exports_clean(*, now: datetime | None = None) -> int:
+    """Remove exports older than ``ANNOTATIONS_EXPORT_EXPIRES`` with their files, and files under
+    ``exports/`` that no export owns (a crash between the store and the commit, a deleted document).
+    Hourly, from beat; the number of files and rows removed."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.ANNOTATIONS_EXPORT_EXPIRES)
+    storage = get_storage()
+    removed = 0
+    for export in AnnotationExport.objects.filter(created_at__lt=cutoff):
+        if export.storage_key:
+            storage.delete(key=export.storage_key)
+        export.delete()
+        removed += 1
+    stored = storage.list_keys(prefix=EXPORTS_PREFIX)
+    owned = set(
+        AnnotationExport.objects.filter(storage_key__in=[key for key, _ in stored]).values_list(
+            "storage_key", flat=True
         )
-    writer = PdfWriter(clone_from=reader)
-    written = _write_pdf_annotations(writer, annotations)
-    writer.write(out)
-    return written
-
-
-def annotations_export_pdf(*, document: Document, annotations: Iterable[Annotation]) -> IO[bytes]:
-    """The original from storage, annotated, in a temporary file positioned at its start (deleted when
-    closed). Synchronous: bounded by ``ANNOTATIONS_EXPORT_PDF_MAX_PAGES``; a background job with a
-    download link is the way for larger documents."""
-    if document.pages_total is not None and document.pages_total > settings.ANNOTATIONS_EXPORT_PDF_MAX_PAGES:
-        raise ApplicationError(
-            f"The annotated PDF is made for documents of up to {settings.ANNOTATIONS_EXPORT_PDF_MAX_PAGES} "
-            "pages; export the annotations as JSON-LD or Markdown instead.",
-            code="document_too_large",
-        )
-    with tempfile.NamedTemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR) as original:
-        get_storage().download_to(key=document.storage_key, fileobj=original)
-        original.flush()
-        out = tempfile.TemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR)  # noqa: SIM115 - returned open: FileResponse streams, then closes (deletes) it
-        try:
-            annotated_pdf_write(source=original.name, annotations=annotations, out=out)
-        except BaseException:
-            out.close()
-            raise
-    out.seek(0)
-    return out
+    )
+    for key, modified in stored:
+        if modified < cutoff and key not in owned:
+            storage.delete(key=key)
+            removed += 1
+    return removed

@@ -123,6 +123,14 @@ def _annotation_fields(item: dict[str, Any]) -> dict[str, Any]:
             anchors[name] = target[key]
     if "scrollkeeper:pageEnd" in target:
         anchors["page_end"] = target["scrollkeeper:pageEnd"]
+    continued = target.get("scrollkeeper:continued")
+    if isinstance(continued, list):
+        anchors["continued"] = [
+            {"page_index": part.get("scrollkeeper:pageIndex"), "rects": part.get("scrollkeeper:rects")}
+            if isinstance(part, dict)
+            else part
+            for part in continued
+        ]
     kind = item.get("scrollkeeper:kind")
     if kind not in Annotation.Kind.values:
         if "point" in anchors:
@@ -271,6 +279,7 @@ def annotations_import_jsonld(*, actor: Membership, document_id: UUID | str, dat
                 document=document,
                 author=actor.user,
                 source=item.source,
+                anchor_version=document.version,
                 resolved_at=item.resolved_at,
                 resolved_by=actor.user if item.resolved_at else None,
                 mentions=services.mentions_parse(actor=actor, text=fields["body"]),
@@ -374,16 +383,10 @@ def annotations_import_from_pdf(*, document: Document, path: str, uploader: User
     The file is read in the parser's sandbox (a child process under the parse limits): its annotation
     dictionaries are as hostile as its pages. Raises ``ParseError`` or ``ParserUnavailable`` from there.
     """
-    from documents.parsing import Limits, read_annotations_in_subprocess
+    from documents.parsing import read_annotations_in_subprocess
+    from documents.services import parse_limits
 
-    limits = Limits(
-        max_pages=document.pages_total or 0,
-        max_text_chars=settings.PARSE_MAX_TEXT_CHARS,
-        max_seconds=settings.PARSE_MAX_SECONDS,
-        max_memory_bytes=settings.PARSE_MAX_MEMORY_BYTES,
-        max_file_bytes=settings.DOCUMENT_MAX_FILE_BYTES,
-    )
-    embedded = read_annotations_in_subprocess(path, limits)
+    embedded = read_annotations_in_subprocess(path, parse_limits(max_pages=document.pages_total or 0))
     return _annotations_store_embedded(document=document, embedded=embedded, uploader=uploader)
 
 
@@ -419,6 +422,7 @@ def _annotations_store_embedded(*, document: Document, embedded: list[EmbeddedAn
                 author=uploader,
                 visibility=Annotation.Visibility.TEAM,
                 source=source,
+                anchor_version=document.version,
                 body=fields.pop("body")[:BODY_MAX_LENGTH],
                 **fields,
             )

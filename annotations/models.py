@@ -24,6 +24,11 @@ def validate_color(value: str) -> None:
         raise ValidationError(f"Use a colour of the palette ({', '.join(PALETTE)}) or #rgb / #rrggbb.")
 
 
+class AnchorStatus(models.TextChoices):
+    ANCHORED = "anchored", "Anchored"
+    ORPHANED = "orphaned", "Orphaned"
+
+
 class Annotation(BaseModel):
     """One mark on a document. ``anchors`` follow the W3C Web Annotation selectors (see the API
     serializer for the exact shape); ``version`` grows by one with every change of the row, so that an
@@ -59,6 +64,11 @@ class Annotation(BaseModel):
     # Where an imported annotation came from (a JSON-LD id, or a key of a PDF's own annotation), so that
     # importing the same thing again onto this document adds nothing. Empty for annotations made here.
     source = models.CharField(max_length=200, blank=True, default="")
+    # Whether the anchors are placed on the document's current version (``anchor_version``, the version
+    # of the document they were last placed on) or could not be placed on a newer one (orphaned: kept,
+    # with the anchors of ``anchor_version``, for members to read, answer or delete).
+    anchor_status = models.CharField(max_length=16, choices=AnchorStatus.choices, default=AnchorStatus.ANCHORED)
+    anchor_version = models.PositiveIntegerField(default=1)
 
     thread: list["Reply"]
     """The replies, oldest first, when loaded by ``selectors`` (``_with_people_and_thread``)."""
@@ -74,6 +84,10 @@ class Annotation(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(visibility__in=["team", "private"]), name="annotations_annotation_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(anchor_status__in=["anchored", "orphaned"]),
+                name="annotations_annotation_anchor_status_valid",
             ),
             models.UniqueConstraint(
                 fields=["document", "source"],
@@ -139,3 +153,76 @@ class Notification(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+class Tombstone(BaseModel):
+    """An annotation or reply removed from someone's view: deleted, or (an annotation) made private.
+
+    A browser catching up with ``updated_after`` learns from these what to drop: the rows themselves are
+    gone (or hidden), so nothing else would tell it. Only ids are kept, never what was written, and only
+    for ``ANNOTATIONS_TOMBSTONE_DAYS`` (``tombstone_prune``); a cursor older than that gets the whole list.
+    ``created_at`` is the time of the removal."""
+
+    class Kind(models.TextChoices):
+        ANNOTATION = "annotation", "Annotation"
+        REPLY = "reply", "Reply"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    object_id = models.UUIDField()  # the annotation's or the reply's id
+    # Set when only this member could see what was removed (a private annotation, or a reply under one):
+    # nobody else is told it existed.
+    only_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["document", "created_at"])]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["annotation", "reply"]), name="annotations_tombstone_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} removed"
+
+
+class AnnotationExport(BaseModel):
+    """An annotated copy of a document's PDF, written in the background (in the parser's sandbox) for
+    the member who asked: it holds their private annotations too, so it is theirs alone. The file lives
+    at ``storage_key`` until ``ANNOTATIONS_EXPORT_EXPIRES`` seconds after the request, when
+    ``annotation_exports_clean`` removes it with the row."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "Annotated PDF"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=16, choices=Format.choices, default=Format.PDF)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    storage_key = models.CharField(max_length=500, blank=True, default="")
+    size = models.BigIntegerField(null=True, blank=True)
+    written = models.PositiveIntegerField(null=True, blank=True)  # annotations in the file
+    error_code = models.CharField(max_length=64, blank=True, default="")
+    error_detail = models.TextField(blank=True, default="")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["requested_by", "document", "state"])]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(format__in=["pdf"]), name="annotations_export_format_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "ready", "failed"]), name="annotations_export_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.format} export of {self.document_id} ({self.state})"

@@ -32,6 +32,10 @@ class Upload(BaseModel):
     part_size = models.BigIntegerField(null=True, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     expires_at = models.DateTimeField()
+    # Set when the file is a new version of this document rather than a new document.
+    document = models.ForeignKey(
+        "Document", on_delete=models.CASCADE, null=True, blank=True, related_name="version_uploads"
+    )
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["state", "expires_at"])]
@@ -84,6 +88,8 @@ class Document(BaseModel):
     filename = models.CharField(max_length=255)
     size = models.BigIntegerField()
     storage_key = models.CharField(max_length=512, unique=True)
+    # The number of the current version (``DocumentVersion``); the fields above are that version's file.
+    version = models.PositiveIntegerField(default=1)
 
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     error_code = models.CharField(max_length=32, blank=True)
@@ -114,6 +120,33 @@ class Document(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DocumentVersion(BaseModel):
+    """One file a document has had. The newest is also on the document itself (``storage_key`` and the
+    rest); earlier ones stay in storage, downloadable, until the document is deleted."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    storage_key = models.CharField(max_length=512, unique=True)
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    pages_total = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    team_lookup = "document__team"
+
+    class Meta:
+        ordering: ClassVar = ["-number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint("document", "number", name="documents_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.number} of {self.document_id}"
 
 
 class Page(models.Model):

@@ -4,10 +4,11 @@ from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
+from core.exceptions import NotFoundError
 from teams.models import Team
-from teams.selectors import scoped_get, team_scoped
+from teams.selectors import NOT_FOUND, scoped_get, team_scoped
 
-from .models import Collection, Document, Page, Tag
+from .models import Collection, Document, DocumentVersion, Page, Tag
 
 ORDERINGS = {
     "-created_at": ("-created_at", "-id"),
@@ -47,6 +48,23 @@ def document_get(*, team: Team, document_id: UUID | str) -> Document:
 def page_list(*, document: Document, start: int = 0, stop: int | None = None) -> QuerySet[Page]:
     pages = Page.objects.filter(document=document, index__gte=start)
     return pages.filter(index__lt=stop) if stop is not None else pages
+
+
+def version_list(*, team: Team, document_id: UUID | str) -> QuerySet[DocumentVersion]:
+    """Every version of the team's document (404 for another team's), newest first."""
+    document = scoped_get(Document.objects.all(), team=team, pk=document_id)
+    return (
+        DocumentVersion.objects.filter(document=document).select_related("uploaded_by", "document").order_by("-number")
+    )
+
+
+def version_get(*, team: Team, document_id: UUID | str, number: int) -> DocumentVersion:
+    """One version of the team's document, or 404."""
+    versions = team_scoped(DocumentVersion.objects.filter(document_id=document_id, number=number), team=team)
+    version = versions.first()
+    if version is None:
+        raise NotFoundError(NOT_FOUND)
+    return version
 
 
 def tag_list(*, team: Team) -> QuerySet[Tag]:

@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrollkeeper.settings.base")
 
 application = get_wsgi_application()
+
+# No event loop in a WSGI process: websocket events go through one kept in a thread (documents.realtime).
+from documents.realtime import use_sender_thread  # noqa: E402 -- needs the apps loaded above
+
+use_sender_thread()

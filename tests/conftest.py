@@ -147,3 +147,15 @@ def logged_in(user: User) -> APIClient:
     client = APIClient()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    """Tasks run where they are sent, as CELERY_TASK_ALWAYS_EAGER makes them. Celery reads its settings
+    once, so changing CELERY_TASK_ALWAYS_EAGER in a test would act only if no test had used Celery before."""
+    from celery import current_app
+
+    previous = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = previous

@@ -5,7 +5,16 @@ from typing import Any
 
 from rest_framework import serializers
 
-from annotations.models import BODY_MAX_LENGTH, DEFAULT_COLOR, PALETTE, Annotation, Notification, validate_color
+from annotations.models import (
+    BODY_MAX_LENGTH,
+    DEFAULT_COLOR,
+    PALETTE,
+    AnchorStatus,
+    Annotation,
+    AnnotationExport,
+    Notification,
+    validate_color,
+)
 from teams.api.serializers import UserRefOut
 
 QUOTE_MAX_LENGTH = 5_000
@@ -51,10 +60,21 @@ class RectField(serializers.ListField):
         )
 
 
+MAX_SPAN_PAGES = 10  # pages a highlight may run onto after its first
+
+
+class ContinuationIn(serializers.Serializer[None]):
+    """The rectangles of a highlight on a page after its first (``page_index``)."""
+
+    page_index = serializers.IntegerField(min_value=0)
+    rects = serializers.ListField(child=RectField(), min_length=1, max_length=MAX_RECTS)
+
+
 class AnchorsIn(serializers.Serializer[None]):
     """Where the annotation sits. A highlight needs ``quote``, ``position`` and ``rects``; an area
     ``rects``; a note a ``point`` [x, y]. ``page_end`` (a page after ``page_index``) lets a highlight
-    span a page break."""
+    span a page break: ``rects`` are then those on ``page_index``, and ``continued`` gives those on each
+    following page up to ``page_end`` (in page order; a page without rectangles may be left out)."""
 
     quote = QuoteIn(required=False)
     position = PositionIn(required=False)
@@ -63,6 +83,7 @@ class AnchorsIn(serializers.Serializer[None]):
         child=serializers.FloatField(validators=[_finite]), min_length=2, max_length=2, required=False
     )
     page_end = serializers.IntegerField(min_value=0, required=False)
+    continued = serializers.ListField(child=ContinuationIn(), max_length=MAX_SPAN_PAGES, required=False)
 
 
 REQUIRED_ANCHORS = {
@@ -106,6 +127,17 @@ class AnnotationCreateIn(serializers.Serializer[None]):
         page_end = anchors.get("page_end")
         if page_end is not None and page_end < attrs["page_index"]:
             errors["page_end"] = ["Must not be before page_index."]
+        elif page_end is not None and page_end - attrs["page_index"] > MAX_SPAN_PAGES:
+            errors["page_end"] = [f"A highlight spans at most {MAX_SPAN_PAGES + 1} pages."]
+        continued = anchors.get("continued")
+        if continued is not None:
+            pages = [part["page_index"] for part in continued]
+            if attrs["kind"] != Annotation.Kind.HIGHLIGHT:
+                errors["continued"] = ["Only a highlight runs onto following pages."]
+            elif page_end is None:
+                errors["continued"] = ["Give page_end, the last page the highlight is on."]
+            elif pages != sorted(set(pages)) or not all(attrs["page_index"] < page <= page_end for page in pages):
+                errors["continued"] = ["One entry per page after page_index up to page_end, in page order."]
         position = anchors.get("position")
         if position and (page_end in (None, attrs["page_index"])) and position["end"] < position["start"]:
             errors["position"] = ["end must not be before start."]
@@ -126,10 +158,19 @@ class AnnotationUpdateIn(serializers.Serializer[None]):
 
 class ListFilterIn(serializers.Serializer[None]):
     updated_after = serializers.DateTimeField(required=False)
+    anchor_status = serializers.ChoiceField(choices=AnchorStatus.choices, required=False)
 
 
 class ExportIn(serializers.Serializer[None]):
-    format = serializers.ChoiceField(choices=["jsonld", "markdown", "pdf"], default="jsonld")
+    format = serializers.ChoiceField(
+        choices=["jsonld", "markdown", "pdf"],
+        default="jsonld",
+        help_text="pdf is made in the background: POST …/annotations/exports (this answers 400 export_is_a_job)",
+    )
+
+
+class ExportJobIn(serializers.Serializer[None]):
+    format = serializers.ChoiceField(choices=AnnotationExport.Format.choices, default=AnnotationExport.Format.PDF)
 
 
 class ReplyIn(serializers.Serializer[None]):
@@ -165,12 +206,18 @@ class PositionOut(serializers.Serializer[Any]):
     end = serializers.IntegerField()
 
 
+class ContinuationOut(serializers.Serializer[Any]):
+    page_index = serializers.IntegerField()
+    rects = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+
+
 class AnchorsOut(serializers.Serializer[Any]):
     quote = QuoteOut(required=False)
     position = PositionOut(required=False)
     rects = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()), required=False)
     point = serializers.ListField(child=serializers.FloatField(), required=False)
     page_end = serializers.IntegerField(required=False)
+    continued = ContinuationOut(many=True, required=False, help_text="A highlight's rectangles on its next pages")
 
 
 class AnnotationOut(serializers.Serializer[Any]):
@@ -193,10 +240,23 @@ class AnnotationOut(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     replies = ReplyOut(many=True, source="thread")
+    anchor_status = serializers.ChoiceField(
+        choices=AnchorStatus.choices,
+        help_text="orphaned: it could not be placed on the current version of the file (kept, never dropped)",
+    )
+    anchor_version = serializers.IntegerField(help_text="The version of the file its anchors refer to")
+
+
+class RemovedOut(serializers.Serializer[Any]):
+    annotations = serializers.ListField(child=serializers.UUIDField(), help_text="Deleted, or made private")
+    replies = serializers.ListField(child=serializers.UUIDField(), help_text="Deleted")
 
 
 class AnnotationListOut(serializers.Serializer[Any]):
     results = AnnotationOut(many=True)
+    deleted = RemovedOut(help_text="Removed from your view since `updated_after` (empty without it, or when full)")
+    cursor = serializers.DateTimeField(help_text="The `updated_after` of your next catch-up")
+    full = serializers.BooleanField(help_text="The whole list: replace what you have instead of merging")
 
 
 class ImportOut(serializers.Serializer[Any]):
@@ -204,6 +264,27 @@ class ImportOut(serializers.Serializer[Any]):
     skipped = serializers.IntegerField(help_text="Annotations already on this document")
     replies_created = serializers.IntegerField()
     replies_skipped = serializers.IntegerField()
+
+
+class ExportErrorOut(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="document_too_large, pdf_encrypted, pdf_unreadable, export_timeout, ...")
+    detail = serializers.CharField()
+
+
+class ExportOut(serializers.Serializer[Any]):
+    """As ``annotations.events.AnnotationExportPayload`` (the ``annotation.export.finished`` event), plus
+    the download once ready."""
+
+    id = serializers.UUIDField()
+    document_id = serializers.UUIDField()
+    format = serializers.ChoiceField(choices=AnnotationExport.Format.choices)
+    state = serializers.ChoiceField(choices=AnnotationExport.State.choices)
+    error = ExportErrorOut(allow_null=True, help_text="Why it failed")
+    written = serializers.IntegerField(allow_null=True, help_text="Annotations in the file")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    download_url = serializers.CharField(allow_null=True, help_text="Ready: a short-lived URL of the file")
+    expires_in = serializers.IntegerField(allow_null=True, help_text="Seconds the URL works")
 
 
 # --- notifications --------------------------------------------------------------------------------

@@ -10,6 +10,12 @@ ANNOTATION = f"{ANNOTATIONS}/<uuid:annotation_id>"
 urlpatterns = [
     path(ANNOTATIONS, views.AnnotationListCreateApi.as_view(), name="annotation-list"),
     path(f"{ANNOTATIONS}/export", views.AnnotationExportApi.as_view(), name="annotation-export"),
+    path(f"{ANNOTATIONS}/exports", views.AnnotationExportJobCreateApi.as_view(), name="annotation-export-job-create"),
+    path(
+        f"{ANNOTATIONS}/exports/<uuid:export_id>",
+        views.AnnotationExportJobDetailApi.as_view(),
+        name="annotation-export-job-detail",
+    ),
     path(f"{ANNOTATIONS}/import", views.AnnotationImportApi.as_view(), name="annotation-import"),
     path(ANNOTATION, views.AnnotationDetailApi.as_view(), name="annotation-detail"),
     path(f"{ANNOTATION}/resolve", views.AnnotationResolveApi.as_view(), name="annotation-resolve"),

@@ -9,7 +9,8 @@ import json
 from typing import Any, ClassVar
 from uuid import UUID
 
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBase
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,8 +21,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import exports, imports, selectors, services
-from annotations.models import Annotation
+from annotations.models import AnchorStatus, Annotation, AnnotationExport
 from core.api.pagination import CursorPagination
+from core.exceptions import ApplicationError
+from core.storage import get_storage
 from teams.api.base import TeamScopedApi
 
 from . import serializers as s
@@ -37,7 +40,9 @@ def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any) -> di
 
 
 def _out(annotation: Annotation) -> dict[str, Any]:
-    return dict(s.AnnotationOut(selectors.annotation_with_thread(annotation)).data)
+    """As the API shows it: with its people and thread, read again unless the service has them loaded."""
+    loaded = annotation if hasattr(annotation, "thread") else selectors.annotation_with_thread(annotation)
+    return dict(s.AnnotationOut(loaded).data)
 
 
 class AnnotationListCreateApi(TeamScopedApi):
@@ -45,7 +50,20 @@ class AnnotationListCreateApi(TeamScopedApi):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("updated_after", OpenApiTypes.DATETIME, description="Only those changed since (catch-up)")
+            OpenApiParameter(
+                "updated_after",
+                OpenApiTypes.DATETIME,
+                description="Catch-up: only those changed since, and the ids removed since (`deleted`). Pass "
+                "the `cursor` of the last answer. Older than the removals kept, the answer is the whole "
+                "list with `full` true: replace rather than merge.",
+            ),
+            OpenApiParameter(
+                "anchor_status",
+                OpenApiTypes.STR,
+                enum=list(AnchorStatus.values),
+                description="Only those placed on the current version of the file, or only those that could "
+                "not be placed on it (orphaned)",
+            ),
         ],
         operation_id="teams_documents_annotations_list",
         responses=s.AnnotationListOut,
@@ -54,12 +72,23 @@ class AnnotationListCreateApi(TeamScopedApi):
     def get(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
         filters = _valid(s.ListFilterIn, request.query_params)
         selectors.annotated_document_get(team=self.team, document_id=document_id)
-        annotations = selectors.annotation_list_for(
-            user=self.user, team=self.team, document_id=document_id, updated_after=filters.get("updated_after")
+        changes = selectors.annotation_changes_for(
+            user=self.user,
+            team=self.team,
+            document_id=document_id,
+            updated_after=filters.get("updated_after"),
+            anchor_status=filters.get("anchor_status"),
         )
         # The events' payload builder, not the serializer: the same shape (a test keeps them equal), built
         # straight from the loaded rows; 10,000 annotations take a fraction of the serializer's time.
-        return Response({"results": [services.annotation_payload(annotation) for annotation in annotations]})
+        return Response(
+            {
+                "results": [services.annotation_payload(annotation) for annotation in changes.annotations],
+                "deleted": {"annotations": changes.deleted_annotations, "replies": changes.deleted_replies},
+                "cursor": changes.cursor,
+                "full": changes.full,
+            }
+        )
 
     @extend_schema(
         request=s.AnnotationCreateIn,
@@ -194,12 +223,17 @@ class AnnotationExportApi(TeamScopedApi):
         responses={
             (200, "application/ld+json"): OpenApiTypes.OBJECT,
             (200, "text/markdown"): OpenApiTypes.STR,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
         },
-        summary="The annotations you can see, as W3C Web Annotation JSON-LD, Markdown or an annotated PDF",
+        summary="The annotations you can see, as W3C Web Annotation JSON-LD or Markdown (the PDF: `exports`)",
     )
     def get(self, request: Request, team_id: UUID, document_id: UUID) -> HttpResponseBase:
         export = _valid(s.ExportIn, request.query_params)["format"]
+        if export == "pdf":
+            raise ApplicationError(
+                "The annotated PDF is made in the background: POST to …/annotations/exports, then download it "
+                "from …/annotations/exports/{id} when it is ready.",
+                code="export_is_a_job",
+            )
         document = selectors.annotated_document_get(team=self.team, document_id=document_id)
         annotations = selectors.annotation_list_for(user=self.user, team=self.team, document_id=document_id)
         name = slugify(document.title)[:80] or "document"
@@ -210,13 +244,50 @@ class AnnotationExportApi(TeamScopedApi):
             )
             response["Content-Disposition"] = f'attachment; filename="{name}-annotations.md"'
             return response
-        if export == "pdf":
-            annotated = exports.annotations_export_pdf(document=document, annotations=annotations)
-            return FileResponse(
-                annotated, as_attachment=True, filename=f"{name}-annotated.pdf", content_type="application/pdf"
-            )
         collection = exports.collection_jsonld(document=document, annotations=annotations)
         return HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/ld+json")
+
+
+def _export_out(export: AnnotationExport, request: Request) -> dict[str, Any]:
+    out: dict[str, Any] = {**exports.export_payload(export), "download_url": None, "expires_in": None}
+    if export.state == AnnotationExport.State.READY:
+        name = slugify(export.document.title)[:80] or "document"
+        url = get_storage().download_url(
+            key=export.storage_key, filename=f"{name}-annotated.pdf", expires_in=settings.DOWNLOAD_URL_EXPIRES
+        )
+        out["download_url"] = request.build_absolute_uri(url)
+        out["expires_in"] = settings.DOWNLOAD_URL_EXPIRES
+    return out
+
+
+class AnnotationExportJobCreateApi(TeamScopedApi):
+    team_permissions: ClassVar = {"POST": "annotations.comment"}
+
+    @extend_schema(
+        request=s.ExportJobIn,
+        responses={202: s.ExportOut},
+        summary="Ask for a copy of the PDF with the annotations you can see; made in the background",
+        description="Answers 202 with the export; you hear `annotation.export.finished` on /ws/ when it is "
+        "ready or failed, and GET …/exports/{id} gives its download URL. One already being prepared for "
+        "you is answered again.",
+    )
+    def post(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
+        _valid(s.ExportJobIn, request.data)
+        export = exports.annotation_export_start(actor=self.membership, document_id=document_id)
+        # Without a broker (make run) the task ran on commit already: answer how it is now.
+        export.refresh_from_db()
+        return Response(_export_out(export, request), status=status.HTTP_202_ACCEPTED)
+
+
+class AnnotationExportJobDetailApi(TeamScopedApi):
+    team_permissions: ClassVar = {"GET": "annotations.comment"}
+
+    @extend_schema(responses=s.ExportOut, summary="One of your exports: its state, and once ready its download")
+    def get(self, request: Request, team_id: UUID, document_id: UUID, export_id: UUID) -> Response:
+        export = selectors.annotation_export_get_for(
+            user=self.user, team=self.team, document_id=document_id, export_id=export_id
+        )
+        return Response(_export_out(export, request))
 
 
 class AnnotationImportApi(TeamScopedApi):

@@ -3,13 +3,19 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from documents.models import Collection, Document, Page, Tag, Upload
+from documents.models import Collection, Document, DocumentVersion, Page, Tag, Upload
 
 
 class UploadStartIn(serializers.Serializer[None]):
     filename = serializers.CharField(max_length=1024)
     size = serializers.IntegerField(min_value=1)
     content_type = serializers.CharField(max_length=255, allow_blank=True, default="application/pdf")
+    document = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        source="document_id",
+        help_text="The id of a document this file is a new version of; omit it for a new document.",
+    )
 
 
 class UploadTargetOut(serializers.Serializer[None]):
@@ -113,6 +119,7 @@ class DocumentOut(serializers.ModelSerializer[Document]):
         fields: tuple[str, ...] = (
             "id", "title", "filename", "size", "state", "error", "pages_done", "pages_total", "authors",
             "doi", "arxiv_id", "duplicate_of", "uploaded_by", "tags", "collections", "created_at", "updated_at",
+            "version",
         )  # fmt: skip
         read_only_fields = fields
 
@@ -160,6 +167,24 @@ class PageOut(serializers.ModelSerializer[Page]):
 
 class PageListOut(serializers.Serializer[None]):
     results = PageOut(many=True)
+
+
+class VersionOut(serializers.ModelSerializer[DocumentVersion]):
+    number = serializers.IntegerField(read_only=True, help_text="1 for the first upload, then 2, 3, ...")
+    uploaded_by = UploaderOut(allow_null=True, read_only=True)
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentVersion
+        fields = ("number", "filename", "size", "sha256", "pages_total", "uploaded_by", "created_at", "is_current")
+        read_only_fields = fields
+
+    def get_is_current(self, version: DocumentVersion) -> bool:
+        return version.number == version.document.version
+
+
+class VersionListOut(serializers.Serializer[None]):
+    results = VersionOut(many=True)
 
 
 class DownloadOut(serializers.Serializer[None]):

@@ -16,6 +16,12 @@ urlpatterns = [
     path("documents/<uuid:document_id>", views.DocumentDetailApi.as_view(), name="document-detail"),
     path("documents/<uuid:document_id>/pages", views.DocumentPagesApi.as_view(), name="document-pages"),
     path("documents/<uuid:document_id>/download", views.DocumentDownloadApi.as_view(), name="document-download"),
+    path("documents/<uuid:document_id>/versions", views.DocumentVersionListApi.as_view(), name="document-versions"),
+    path(
+        "documents/<uuid:document_id>/versions/<int:version_number>/download",
+        views.DocumentVersionDownloadApi.as_view(),
+        name="document-version-download",
+    ),
     path("documents/<uuid:document_id>/retry", views.DocumentRetryApi.as_view(), name="document-retry"),
     path("tags", views.TagListApi.as_view(), name="tag-list"),
     path("collections", views.CollectionListCreateApi.as_view(), name="collection-list"),

@@ -206,6 +206,41 @@ class DocumentDownloadApi(TeamScopedApi):
         return Response({"url": request.build_absolute_uri(url), "expires_in": settings.DOWNLOAD_URL_EXPIRES})
 
 
+# --- versions ------------------------------------------------------------------------------------
+
+
+class DocumentVersionListApi(TeamScopedApi):
+    team_permissions: ClassVar = {"GET": "documents.view"}
+
+    @extend_schema(
+        responses=s.VersionListOut,
+        operation_id="teams_documents_versions_list",
+        summary="Every file the document has had, newest first",
+    )
+    def get(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
+        versions = selectors.version_list(team=self.team, document_id=document_id)
+        return Response({"results": s.VersionOut(versions, many=True).data})
+
+
+class DocumentVersionDownloadApi(TeamScopedApi):
+    team_permissions: ClassVar = {"GET": "documents.view"}
+
+    @extend_schema(
+        parameters=[OpenApiParameter("inline", bool, description="No attachment header")],
+        responses=s.DownloadOut,
+        summary="A short-lived URL of one version's PDF",
+    )
+    def get(self, request: Request, team_id: UUID, document_id: UUID, version_number: int) -> Response:
+        version = selectors.version_get(team=self.team, document_id=document_id, number=version_number)
+        url = get_storage().download_url(
+            key=version.storage_key,
+            filename=version.filename,
+            expires_in=settings.DOWNLOAD_URL_EXPIRES,
+            inline=request.query_params.get("inline") in {"1", "true"},
+        )
+        return Response({"url": request.build_absolute_uri(url), "expires_in": settings.DOWNLOAD_URL_EXPIRES})
+
+
 # --- tags and collections ------------------------------------------------------------------------
 
 

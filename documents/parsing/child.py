@@ -12,7 +12,9 @@ forked while the current one runs, so it is waiting when the next request comes.
 
 Protocol, one JSON object per line (Linux only: pidfd, prctl):
   stdin   ``{"job": n, "path": "/abs/file.pdf", "limits": {...}}``, with ``"task": "annotations"`` to read
-          the file's own markup annotations (``embedded``) instead of parsing it
+          the file's own markup annotations (``embedded``) instead of parsing it, or ``"task": "rects"`` and
+          ``"quotes": [...]`` for the rectangles of quotes on their pages (``rects``), or ``"task": "annotate"``,
+          ``"out"`` and ``"marks": [...]`` to write an annotated copy of the file to ``out`` (``annotating``)
   stdout  ``{"ready": pid}`` once, at start-up
           ``{"progress": [done, total]}`` from job n, any number of times
           ``{"result": {...}}`` or ``{"error": {"code", "message"}}`` from job n, once, its last line
@@ -42,11 +44,21 @@ from typing import Any, Literal
 import pypdf
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
+from .annotating import write_annotated_pdf
 from .embedded import read_embedded_annotations
 from .errors import ErrorCode, ParseError
 from .parser import parse_pdf
+from .rects import quote_rects
 from .results import Limits
-from .wire import annotations_to_wire, document_to_wire, encode, error_to_wire, limits_from_wire
+from .wire import (
+    annotations_to_wire,
+    document_to_wire,
+    encode,
+    error_to_wire,
+    limits_from_wire,
+    marks_from_wire,
+    quotes_from_wire,
+)
 
 _PR_SET_PDEATHSIG = 1
 JOB_FAILED_EXIT_CODE = 70  # EX_SOFTWARE: the job died of something it could not even report
@@ -182,6 +194,11 @@ def _job(request: dict[str, Any], out: int) -> None:  # pragma: no cover -- runs
     try:
         if request.get("task") == "annotations":
             line = encode({"result": annotations_to_wire(read_embedded_annotations(request["path"], limits))})
+        elif request.get("task") == "annotate":
+            marks = marks_from_wire(request["marks"])
+            line = encode({"result": {"written": write_annotated_pdf(request["path"], request["out"], marks, limits)}})
+        elif request.get("task") == "rects":
+            line = encode({"result": quote_rects(request["path"], quotes_from_wire(request["quotes"]), limits)})
         else:
             line = encode({"result": document_to_wire(parse_pdf(request["path"], limits, on_page=on_page))})
     except ParseError as error:

@@ -47,6 +47,8 @@ class PageContent:
     text_objects: int | None = None
     """How many text objects the page draws, counted only when the library found (almost) no text -- and
     then only up to one more than the visible characters it found. None: not known."""
+    markup_annotations: int | None = None
+    """Highlight-like and note annotations on the page (what ``embedded`` imports). None: not known."""
 
 
 class CannotOpen(Exception):
@@ -170,6 +172,7 @@ class PdfiumEngine:
                 rotation=rotation,
                 text=text,
                 text_objects=_count_text_objects(page, up_to=visible + 1) if visible < MIN_VISIBLE_CHARS else None,
+                markup_annotations=_count_markup_annotations(page),
             )
         finally:
             page.close()
@@ -200,6 +203,30 @@ def _count_text_objects(page: Any, *, up_to: int) -> int:
     """
     text_objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2)
     return sum(1 for _ in itertools.islice(text_objects, up_to))
+
+
+_MARKUP_SUBTYPES = frozenset(
+    {
+        pdfium_c.FPDF_ANNOT_HIGHLIGHT,
+        pdfium_c.FPDF_ANNOT_UNDERLINE,
+        pdfium_c.FPDF_ANNOT_SQUIGGLY,
+        pdfium_c.FPDF_ANNOT_STRIKEOUT,
+        pdfium_c.FPDF_ANNOT_TEXT,
+        pdfium_c.FPDF_ANNOT_FREETEXT,
+    }
+)
+
+
+def _count_markup_annotations(page: Any) -> int:
+    """The page's annotations of the kinds ``embedded`` imports. Most papers carry only links, so knowing
+    this from the parse (it costs ~10 µs a page) spares them a second download and reading of the file."""
+    count = 0
+    for index in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, index)
+        if annotation:
+            count += pdfium_c.FPDFAnnot_GetSubtype(annotation) in _MARKUP_SUBTYPES
+            pdfium_c.FPDFPage_CloseAnnot(annotation)
+    return count
 
 
 # --- pypdf -----------------------------------------------------------------------------------------

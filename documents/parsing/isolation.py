@@ -33,10 +33,22 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .annotating import PdfMark
 from .embedded import EmbeddedAnnotation
 from .errors import ErrorCode, ParseError
+from .rects import QuoteQuery, Rects
 from .results import DEFAULT_LIMITS, Limits, ParsedDocument, ProgressCallback
-from .wire import annotations_from_wire, document_from_wire, encode, error_from_wire, limits_to_wire
+from .wire import (
+    annotations_from_wire,
+    document_from_wire,
+    encode,
+    error_from_wire,
+    limits_to_wire,
+    marks_to_wire,
+    quotes_to_wire,
+    rects_from_wire,
+    written_from_wire,
+)
 
 START_TIMEOUT_SECONDS = 60.0
 GRACE_SECONDS = 5.0
@@ -88,10 +100,30 @@ class SubprocessParser:
         """The markup annotations inside the PDF at ``path``, read in a child process under ``limits``."""
         return self._run(path, {"task": "annotations"}, limits, None, annotations_from_wire)
 
+    def quote_rects(
+        self, path: str | PathLike[str], quotes: list[QuoteQuery], *, limits: Limits = DEFAULT_LIMITS
+    ) -> list[Rects | None]:
+        """For each quote, the rectangles of its text on its page of the PDF at ``path`` (None where it is
+        not found), read in a child process under ``limits``."""
+        return self._run(path, {"task": "rects", "quotes": quotes_to_wire(quotes)}, limits, None, rects_from_wire)
+
+    def annotate(
+        self,
+        path: str | PathLike[str],
+        out: str | PathLike[str],
+        marks: list[PdfMark],
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> int:
+        """Write a copy of the PDF at ``path`` with ``marks`` as real PDF annotations to ``out``, in a child
+        process under ``limits``; returns how many were written."""
+        task = {"task": "annotate", "out": os.path.abspath(out), "marks": marks_to_wire(marks)}
+        return self._run(path, task, limits, None, written_from_wire)
+
     def _run(
         self,
         path: str | PathLike[str],
-        task: dict[str, str],
+        task: dict[str, Any],
         limits: Limits,
         on_page: ProgressCallback | None,
         decode: Callable[[Any], _Result],
@@ -167,6 +199,20 @@ def read_annotations_in_subprocess(
 ) -> list[EmbeddedAnnotation]:
     """The markup annotations inside the PDF at ``path``, read in a sandboxed child process."""
     return default_parser().read_annotations(path, limits=limits)
+
+
+def quote_rects_in_subprocess(
+    path: str | PathLike[str], quotes: list[QuoteQuery], limits: Limits = DEFAULT_LIMITS
+) -> list[Rects | None]:
+    """The rectangles of ``quotes`` in the PDF at ``path``, found in a sandboxed child process."""
+    return default_parser().quote_rects(path, quotes, limits=limits)
+
+
+def annotate_in_subprocess(
+    path: str | PathLike[str], out: str | PathLike[str], marks: list[PdfMark], limits: Limits = DEFAULT_LIMITS
+) -> int:
+    """Write an annotated copy of the PDF at ``path`` to ``out``, in a sandboxed child process."""
+    return default_parser().annotate(path, out, marks, limits=limits)
 
 
 def parse_in_subprocess(

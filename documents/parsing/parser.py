@@ -176,6 +176,7 @@ class _Parse:
         self.engines: list[PdfEngine] = []
         self.fallback: PdfEngine | None = None
         self.warnings: list[str] = []
+        self.markup_annotations: int | None = 0
 
     def run(self, sha256: str) -> ParsedDocument:
         engine = self._open_engine()
@@ -219,6 +220,7 @@ class _Parse:
                 pages_by_extractor=dict(Counter(page.extractor for page in pages)),
                 warnings=self.warnings,
             ),
+            markup_annotations=self.markup_annotations,
         )
 
     def close(self) -> None:
@@ -261,6 +263,10 @@ class _Parse:
 
     def _page(self, engine: PdfEngine, index: int) -> ParsedPage:
         reading = self._read(engine, index)
+        counted = reading.content.markup_annotations if reading is not None else None
+        self.markup_annotations = (
+            None if counted is None or self.markup_annotations is None else (self.markup_annotations + counted)
+        )
         if _worth_a_second_reading(reading):
             fallback = self._fallback()
             second = self._read(fallback, index) if fallback is not None else None

@@ -99,6 +99,9 @@ class ParsedDocument:
     arxiv_id: str | None
     sha256: str
     quality: QualityReport
+    markup_annotations: int | None = None
+    """Highlight-like and note annotations in the file (the ones ``embedded`` reads for import); None when
+    a page was read without counting them (by the fallback engine), so whether there are any is unknown."""
 
     @property
     def text_chars(self) -> int:

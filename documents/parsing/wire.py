@@ -9,8 +9,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from .annotating import PdfMark
 from .embedded import EmbeddedAnnotation
 from .errors import ErrorCode, ParseError
+from .rects import QuoteQuery, Rects
 from .results import DocumentMetadata, Limits, OutlineItem, ParsedDocument, ParsedPage, QualityReport
 
 
@@ -70,7 +72,12 @@ def document_from_wire(data: dict[str, Any]) -> ParsedDocument:
             pages_by_extractor=dict(quality["pages_by_extractor"]),
             warnings=list(quality["warnings"]),
         ),
+        markup_annotations=_int_or_none(data["markup_annotations"]),
     )
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _outline_from_wire(data: dict[str, Any]) -> OutlineItem:
@@ -99,3 +106,49 @@ def annotations_from_wire(data: list[dict[str, Any]]) -> list[EmbeddedAnnotation
         )
         for item in data
     ]
+
+
+def quotes_to_wire(queries: list[QuoteQuery]) -> list[dict[str, Any]]:
+    return [asdict(query) for query in queries]
+
+
+def quotes_from_wire(data: list[dict[str, Any]]) -> list[QuoteQuery]:
+    return [
+        QuoteQuery(
+            page_index=int(item["page_index"]),
+            exact=str(item["exact"]),
+            prefix=str(item["prefix"]),
+            suffix=str(item["suffix"]),
+        )
+        for item in data
+    ]
+
+
+def rects_from_wire(data: list[Any]) -> list[Rects | None]:
+    return [None if item is None else [[float(number) for number in rect][:4] for rect in item] for item in data]
+
+
+def marks_to_wire(marks: list[PdfMark]) -> list[dict[str, Any]]:
+    return [asdict(mark) for mark in marks]
+
+
+def marks_from_wire(data: list[dict[str, Any]]) -> list[PdfMark]:
+    return [
+        PdfMark(
+            page_index=int(item["page_index"]),
+            kind=str(item["kind"]),
+            rects=[[float(number) for number in rect][:4] for rect in item["rects"]],
+            point=[float(number) for number in item["point"]][:2] if item["point"] is not None else None,
+            rgb=[float(number) for number in item["rgb"]][:3],
+            contents=str(item["contents"]),
+            author=str(item["author"]),
+            name=str(item["name"]),
+            created=str(item["created"]),
+            modified=str(item["modified"]),
+        )
+        for item in data
+    ]
+
+
+def written_from_wire(data: Any) -> int:
+    return int(data["written"])

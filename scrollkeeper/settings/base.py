@@ -158,6 +158,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up closes the database connection around every task unless told to reuse it this
+# many times; scrollkeeper.celery applies Django's CONN_MAX_AGE rules around each task instead.
+CELERY_DB_REUSE_MAX = 1_000_000_000
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 # How long Redis waits for a delivered task's ack before another worker gets it: a worker killed mid-task
@@ -176,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
     "clean-abandoned-uploads": {"task": "documents.tasks.clean_abandoned_uploads", "schedule": 3600.0},
     "requeue-stalled-documents": {"task": "documents.tasks.requeue_stalled_documents", "schedule": 300.0},
     "send-mention-digests": {"task": "annotations.tasks.send_mention_digests", "schedule": 300.0},
+    "prune-annotation-tombstones": {"task": "annotations.tasks.prune_tombstones", "schedule": 86400.0},
+    "clean-annotation-exports": {"task": "annotations.tasks.clean_exports", "schedule": 3600.0},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -218,11 +223,16 @@ PARSE_TMP_DIR = env_str("PARSE_TMP_DIR") or None
 # =============================================================================
 # Annotations: export and import
 # =============================================================================
-# The annotated PDF is written in the request (pypdf holds the document's objects in memory):
-# longer documents get a 400 (document_too_large) and the JSON-LD / Markdown exports instead.
+# The annotated PDF is written by a worker in the parser's sandbox (pypdf holds the document's objects in
+# memory, under the parse's memory and time caps): longer documents get a 400 (document_too_large) and
+# the JSON-LD / Markdown exports instead. The file is kept this many seconds for its download.
 ANNOTATIONS_EXPORT_PDF_MAX_PAGES = env_int("ANNOTATIONS_EXPORT_PDF_MAX_PAGES", 500)
+ANNOTATIONS_EXPORT_EXPIRES = env_int("ANNOTATIONS_EXPORT_EXPIRES", 24 * 3600)
 # Annotations read out of one uploaded PDF at most (a file with more is imported up to this many).
 ANNOTATIONS_IMPORT_PDF_MAX = env_int("ANNOTATIONS_IMPORT_PDF_MAX", 5000)
+# How long deletions are remembered for browsers catching up (``?updated_after=``); a browser away
+# longer gets the whole list again.
+ANNOTATIONS_TOMBSTONE_DAYS = env_int("ANNOTATIONS_TOMBSTONE_DAYS", 30)
 
 # =============================================================================
 # Static files and the single-page app
@@ -309,6 +319,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "annotations.models.Annotation.Kind",
         "NotificationKindEnum": "annotations.models.Notification.Kind",
+        "StateEnum": "documents.models.Document.State",  # other serializers have a "state" of their own
     },
 }
 

@@ -8,7 +8,7 @@ samples below make that same document ready before the snapshot; each test build
 from typing import Any
 from uuid import UUID
 
-from annotations import services
+from annotations import exports, services
 from documents.models import Document
 from tests.teams.isolation import BodySample, KwargSample, World
 
@@ -52,7 +52,13 @@ def _reply(world: World) -> UUID:
     ).pk
 
 
-KWARG_SAMPLES: dict[str, KwargSample] = {"annotation_id": _annotation, "reply_id": _reply}
+def _export(world: World) -> UUID:
+    """The owner's annotated-PDF export (theirs alone: it holds their private annotations)."""
+    document_id = _ready_document(world, f"{ANNOTATIONS}/exports/<uuid:export_id>")
+    return exports.annotation_export_start(actor=world.victim.owner, document_id=document_id).pk
+
+
+KWARG_SAMPLES: dict[str, KwargSample] = {"annotation_id": _annotation, "reply_id": _reply, "export_id": _export}
 
 
 def _create_body(world: World) -> dict[str, Any]:
@@ -85,6 +91,11 @@ def _import_body(world: World) -> dict[str, Any]:
     }
 
 
+def _export_body(world: World) -> dict[str, Any]:
+    _ready_document(world, f"{ANNOTATIONS}/exports")
+    return {"format": "pdf"}
+
+
 def _no_body(world: World) -> dict[str, Any] | None:
     return None
 
@@ -93,6 +104,7 @@ BODY_SAMPLES: dict[tuple[str, str], BodySample] = {
     (ANNOTATIONS, "POST"): _create_body,
     (ANNOTATION, "PATCH"): lambda world: {"version": 1, "body": "Taken over", "color": "red"},
     (f"{ANNOTATIONS}/import", "POST"): _import_body,
+    (f"{ANNOTATIONS}/exports", "POST"): _export_body,
     (f"{ANNOTATION}/resolve", "POST"): _no_body,
     (f"{ANNOTATION}/reopen", "POST"): _no_body,
     (f"{ANNOTATION}/replies", "POST"): lambda world: {"body": "Taken over"},

@@ -1,14 +1,25 @@
 """Exports: W3C Web Annotation JSON-LD, Markdown by page, and the annotated PDF read back with pypdf."""
 
+import asyncio
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.utils import timezone
 from pypdf import PageObject, PdfReader
 
 from annotations import services
-from annotations.exports import annotation_urn
+from annotations.exports import EXPORTS_PREFIX, annotation_exports_clean, annotation_urn
+from annotations.models import Annotation, AnnotationExport
+from annotations.tasks import clean_exports, export_annotated_pdf
+from core.storage import get_storage
+from documents.events import user_group
 from documents.models import Document
 from teams.roles import Role
 from tests.annotations.conftest import HIGHLIGHT, annotate, parsed_document, word_rect
@@ -125,6 +136,37 @@ def test_an_unknown_format_is_a_400(lab: Lab, document: Document) -> None:
     assert response.json()["fields"]["format"]
 
 
+def _start_pdf_export(lab: Lab, document: Document, role: str = Role.VIEWER) -> Any:
+    return lab.client(role).post(
+        lab.url(f"/documents/{document.pk}/annotations/exports"), {"format": "pdf"}, format="json"
+    )
+
+
+def _export_status(lab: Lab, document: Document, export_id: str, role: str = Role.VIEWER) -> Any:
+    return lab.client(role).get(lab.url(f"/documents/{document.pk}/annotations/exports/{export_id}"))
+
+
+def _made(lab: Lab, document: Document, role: str = Role.VIEWER) -> dict[str, Any]:
+    """Ask for the annotated PDF as ``role``, run the worker's task, and answer the export as it is then."""
+    started = _start_pdf_export(lab, document, role)
+    assert started.status_code == 202, started.content
+    assert started.json()["state"] == "pending"
+    assert export_annotated_pdf(started.json()["id"]) in {"ready", "failed"}
+    response = _export_status(lab, document, started.json()["id"], role)
+    assert response.status_code == 200, response.content
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _downloaded(export: dict[str, Any]) -> PdfReader:
+    assert export["state"] == "ready", export
+    response = requests.get(export["download_url"], timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "paper-annotated.pdf" in response.headers["Content-Disposition"]
+    return PdfReader(io.BytesIO(response.content))
+
+
 def test_the_annotated_pdf_has_real_highlights_and_notes(lab: Lab, tmp_path: Path) -> None:
     path = pdfs.write_pdf(tmp_path / "paper.pdf", PAGES)
     document = parsed_document(lab.team, path, uploaded_by=lab.editor.user)
@@ -141,12 +183,10 @@ def test_the_annotated_pdf_has_real_highlights_and_notes(lab: Lab, tmp_path: Pat
     note = annotate(lab.viewer, document, "note", page_index=0, body="Check the units")
     annotate(lab.admin, document, page_index=1, body="Admin's draft", visibility="private")
 
-    response = _export(lab, document, "pdf")  # as the viewer: the admin's private draft is not in it
+    export = _made(lab, document)  # as the viewer: the admin's private draft is not in it
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="paper-annotated.pdf"'
-    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert (export["error"], export["written"], export["expires_in"]) == (None, 2, settings.DOWNLOAD_URL_EXPIRES)
+    reader = _downloaded(export)
     assert len(reader.pages) == 2
     marks = _annotations(reader.pages[1])
     assert [str(mark["/Subtype"]) for mark in marks] == ["/Highlight", "/Popup"]
@@ -166,14 +206,154 @@ def test_the_annotated_pdf_has_real_highlights_and_notes(lab: Lab, tmp_path: Pat
     assert notes["/Popup"]["/Parent"].get_object()["/NM"] == annotation_urn(note.pk)
 
 
+def test_an_orphaned_annotation_is_left_out_of_the_pdf(lab: Lab, tmp_path: Path) -> None:
+    """GIVEN a highlight that could not be placed on the current version of the file WHEN the PDF is
+    exported THEN it is not drawn there: its rectangles are on an earlier version's pages."""
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    placed = annotate(lab.editor, document, page_index=0)
+    orphaned = annotate(lab.editor, document, page_index=1)
+    Annotation.objects.filter(pk=orphaned.pk).update(anchor_status="orphaned")
+
+    export = _made(lab, document)
+
+    assert export["written"] == 1
+    reader = _downloaded(export)
+    assert [str(mark["/NM"]) for mark in _annotations(reader.pages[0])] == [annotation_urn(placed.pk)]
+    assert reader.pages[1].annotations is None
+
+
+def test_the_author_of_a_private_draft_gets_it_in_their_own_export_which_no_one_else_sees(
+    lab: Lab, tmp_path: Path
+) -> None:
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    annotate(lab.admin, document, page_index=1, body="Admin's draft", visibility="private")
+
+    export = _made(lab, document, Role.ADMIN)
+
+    mark, _popup = _annotations(_downloaded(export).pages[1])
+    assert str(mark["/Contents"]) == "Admin's draft"
+    for role in (Role.OWNER, Role.VIEWER):
+        assert _export_status(lab, document, export["id"], role).status_code == 404
+
+
+async def _receive(channel: str) -> dict[str, Any]:
+    layer = get_channel_layer()
+    assert layer is not None
+    message: dict[str, Any] = await asyncio.wait_for(layer.receive(channel), timeout=5)
+    return message
+
+
+def test_the_member_hears_on_their_sockets_when_the_export_is_ready(
+    lab: Lab, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group(lab.viewer.user_id), channel)
+    started = _start_pdf_export(lab, document).json()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export_annotated_pdf(started["id"])
+
+    event = async_to_sync(_receive)(channel)["event"]
+    assert (event["type"], event["team_id"], event["document_id"]) == (
+        "annotation.export.finished",
+        str(lab.team.pk),
+        str(document.pk),
+    )
+    status = _export_status(lab, document, started["id"]).json()
+    assert event["export"] == {key: value for key, value in status.items() if key not in {"download_url", "expires_in"}}
+
+
+def test_every_role_may_export_and_a_second_request_while_pending_gets_the_same_export(
+    lab: Lab, tmp_path: Path
+) -> None:
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    for role in Role:
+        first = _start_pdf_export(lab, document, role)
+        assert first.status_code == 202, (role, first.content)
+        assert _start_pdf_export(lab, document, role).json()["id"] == first.json()["id"]
+    assert AnnotationExport.objects.filter(document=document).count() == len(Role)
+
+
+def test_a_hostile_file_fails_cleanly_with_a_code(lab: Lab, tmp_path: Path) -> None:
+    """GIVEN a document whose stored file was swapped for a broken one after its parse WHEN its annotated
+    PDF is made THEN the sandbox's error ends the export failed with a code and a detail, and the next
+    export of a sound file still works."""
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    broken = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"
+    get_storage().upload_from(key=document.storage_key, fileobj=io.BytesIO(broken), content_type="application/pdf")
+
+    failed = _made(lab, document)
+
+    assert failed["state"] == "failed"
+    assert failed["error"]["code"] == "pdf_unreadable"
+    assert failed["error"]["detail"]
+    assert (failed["download_url"], failed["written"]) == (None, None)
+    sound = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "sound.pdf", PAGES), title="Sound")
+    assert _made(lab, sound)["state"] == "ready"
+
+
+def test_the_sandbox_time_budget_ends_a_slow_export(lab: Lab, tmp_path: Path, settings: Any) -> None:
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    settings.PARSE_MAX_SECONDS = 0.001
+
+    failed = _made(lab, document)
+
+    assert (failed["state"], failed["error"]["code"]) == ("failed", "export_timeout")
+
+
 def test_the_annotated_pdf_is_refused_above_the_page_limit(lab: Lab, tmp_path: Path, settings: Any) -> None:
     document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
     settings.ANNOTATIONS_EXPORT_PDF_MAX_PAGES = 1
 
-    response = _export(lab, document, "pdf")
+    response = _start_pdf_export(lab, document)
 
     assert response.status_code == 400
     assert response.json()["code"] == "document_too_large"
+    # The stored page count is the parse's; the sandbox checks the file itself too.
+    Document.objects.filter(pk=document.pk).update(pages_total=1)
+    assert _made(lab, document)["error"]["code"] == "document_too_large"
+
+
+def test_the_pdf_is_no_longer_made_in_the_request(lab: Lab, document: Document) -> None:
+    response = _export(lab, document, "pdf")
+    assert response.status_code == 400
+    assert response.json()["code"] == "export_is_a_job"
+
+
+def test_expired_exports_and_files_no_export_owns_are_cleaned(lab: Lab, tmp_path: Path, settings: Any) -> None:
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    export = _made(lab, document)
+    row = AnnotationExport.objects.get(pk=export["id"])
+    stray = f"{EXPORTS_PREFIX}{lab.team.pk}/stray.pdf"
+    get_storage().upload_from(key=stray, fileobj=io.BytesIO(b"%PDF-"), content_type="application/pdf")
+    assert clean_exports() == 0  # nothing old enough yet
+
+    later = timezone.now() + timedelta(seconds=settings.ANNOTATIONS_EXPORT_EXPIRES + 60)
+    assert annotation_exports_clean(now=later) == 2
+
+    assert not AnnotationExport.objects.filter(pk=row.pk).exists()
+    assert get_storage().head(key=row.storage_key) is None
+    assert get_storage().head(key=stray) is None
+    assert get_storage().head(key=document.storage_key) is not None  # the documents' objects are not ours
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_without_a_broker_the_export_is_made_on_commit(
+    lab: Lab, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """GIVEN Celery runs tasks where they are sent (``make run`` without Redis) WHEN the export is asked
+    for THEN the task runs on commit, and the export is ready to download at once."""
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    annotate(lab.editor, document, page_index=0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = _start_pdf_export(lab, document)
+
+    export = _export_status(lab, document, started.json()["id"]).json()
+    assert len(_annotations(_downloaded(export).pages[0])) == 1
 
 
 def test_the_export_reads_a_fixed_number_of_queries(

@@ -1,13 +1,12 @@
 """Imports: annotations already inside an uploaded PDF, and W3C JSON-LD exported by Scrollkeeper."""
 
 import json
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from celery import current_app
+import requests
 from pypdf import PdfWriter
 from pypdf.annotations import FreeText, Highlight, Text
 from pypdf.generic import ArrayObject, FloatObject, NameObject, RectangleObject, TextStringObject
@@ -15,10 +14,11 @@ from pypdf.generic import ArrayObject, FloatObject, NameObject, RectangleObject,
 from annotations import services
 from annotations.imports import nearest_palette_color, quote_anchor
 from annotations.models import Annotation, Reply
-from annotations.tasks import import_pdf_annotations
+from annotations.tasks import export_annotated_pdf, import_pdf_annotations
 from core.storage import get_storage
 from documents.models import Document, Page
 from documents.services import document_parse
+from documents.signals import document_parsed
 from teams.roles import Role
 from tests.annotations.conftest import HIGHLIGHT, annotate, make_document, parsed_document, word_rect
 from tests.documents import pdfs
@@ -89,15 +89,6 @@ def test_importing_a_pdf_again_adds_nothing(lab: Lab, tmp_path: Path) -> None:
     assert Annotation.objects.get(document=document, kind="highlight").source == "pdf:acrobat-7f3a"
 
 
-@pytest.fixture
-def eager_celery() -> Iterator[None]:
-    """Tasks run where they are sent, as CELERY_TASK_ALWAYS_EAGER makes them (set when Celery starts)."""
-    previous = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = previous
-
-
 @pytest.mark.usefixtures("eager_celery")
 def test_the_parse_of_an_upload_imports_its_annotations(
     lab: Lab, tmp_path: Path, django_capture_on_commit_callbacks: Any
@@ -122,6 +113,56 @@ def test_the_parse_of_an_upload_imports_its_annotations(
     imported = Annotation.objects.filter(document=document)
     assert imported.count() == 3
     assert {annotation.author_id for annotation in imported} == {lab.viewer.user_id}
+
+
+def test_the_parse_counts_the_annotations_worth_importing_and_not_links(tmp_path: Path) -> None:
+    """GIVEN a PDF with a highlight and three notes, and one with only a link WHEN parsed THEN the parse
+    says how many markup annotations there are (links are not: most papers are full of them)."""
+    from pypdf.annotations import Link
+
+    from documents.parsing import parse_in_subprocess
+
+    annotated, _ = annotated_elsewhere(tmp_path / "annotated.pdf")
+    linked = pdfs.write_pdf(tmp_path / "linked.pdf", PAGES)
+    writer = PdfWriter(clone_from=linked)
+    writer.add_annotation(0, Link(rect=(72, 700, 200, 720), url="https://example.org/"))
+    writer.write(linked)
+
+    assert parse_in_subprocess(annotated).markup_annotations == 4
+    assert parse_in_subprocess(linked).markup_annotations == 0
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_a_parse_that_found_no_annotations_does_not_read_the_file_again(
+    lab: Lab, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """GIVEN a PDF without markup annotations WHEN its parse commits THEN no import task runs (it would
+    download and read the whole file a second time for nothing)."""
+    from celery.signals import task_prerun
+
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "plain.pdf", PAGES), uploaded_by=lab.editor.user)
+    Document.objects.filter(pk=document.pk).update(state=Document.State.QUEUED)
+    sent: list[str] = []
+
+    def record(*, sender: Any, **kwargs: Any) -> None:
+        sent.append(sender.name)
+
+    parsed: list[Any] = []
+
+    def on_parsed(**kwargs: Any) -> None:
+        parsed.append(kwargs["markup_annotations"])
+
+    task_prerun.connect(record, weak=False)
+    document_parsed.connect(on_parsed, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            document_parse(document_id=str(document.pk))
+    finally:
+        task_prerun.disconnect(record)
+        document_parsed.disconnect(on_parsed)
+    assert Document.objects.get(pk=document.pk).state == Document.State.READY
+    assert parsed == [0]
+    assert import_pdf_annotations.name not in sent
 
 
 def test_a_repeated_word_is_anchored_where_it_was_highlighted(lab: Lab, tmp_path: Path) -> None:
@@ -160,11 +201,12 @@ def test_an_exported_pdf_uploaded_again_does_not_duplicate_our_annotations(lab: 
     document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES), uploaded_by=lab.editor.user)
     annotate(lab.editor, document, page_index=1, body="Ours")
     annotate(lab.editor, document, "note", body="Also ours")
-    response: Any = lab.client(Role.EDITOR).get(
-        lab.url(f"/documents/{document.pk}/annotations/export"), {"format": "pdf"}
-    )
+    client = lab.client(Role.EDITOR)
+    started = client.post(lab.url(f"/documents/{document.pk}/annotations/exports"), {"format": "pdf"}, format="json")
+    export_annotated_pdf(started.json()["id"])
+    ready = client.get(lab.url(f"/documents/{document.pk}/annotations/exports/{started.json()['id']}")).json()
     exported = tmp_path / "exported.pdf"
-    exported.write_bytes(b"".join(response.streaming_content))
+    exported.write_bytes(requests.get(ready["download_url"], timeout=10).content)
     copy = parsed_document(lab.team, exported, uploaded_by=lab.editor.user, title="Copy")
 
     assert import_pdf_annotations(str(copy.pk)) == 0

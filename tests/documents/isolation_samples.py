@@ -6,7 +6,7 @@ from uuid import UUID
 
 from core.storage import get_storage
 from documents import services
-from documents.models import Collection, Document
+from documents.models import Collection, Document, DocumentVersion
 from tests.teams.isolation import BodySample, KwargSample, World
 
 MINIMAL_PDF = b"%PDF-1.7\n" + b"0" * 512 + b"\n%%EOF\n"
@@ -42,6 +42,17 @@ def _pending_upload(world: World) -> UUID:
     return start.upload.pk
 
 
+def _version_number(world: World) -> int:
+    """Version 1 of the document sample (made as the upload service makes it), so its download succeeds."""
+    document = Document.objects.get(pk=world.sample("document_id", f"{TEAM}/documents/<uuid:document_id>/versions"))
+    DocumentVersion.objects.get_or_create(
+        document=document,
+        number=1,
+        defaults={"storage_key": document.storage_key, "filename": document.filename, "size": document.size},
+    )
+    return 1
+
+
 def _collection(world: World) -> UUID:
     return Collection.objects.create(team=world.victim.team, name="Victim's reading list").pk
 
@@ -50,6 +61,7 @@ KWARG_SAMPLES: dict[str, KwargSample] = {
     "document_id": _failed_document,
     "upload_id": _pending_upload,
     "collection_id": _collection,
+    "version_number": _version_number,
 }
 
 

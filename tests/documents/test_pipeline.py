@@ -472,6 +472,7 @@ def test_a_document_deleted_while_parsing_stores_nothing(
     assert not Page.objects.filter(document_id=document.pk).exists()
 
 
+@pytest.mark.usefixtures("eager_celery")
 def test_a_document_orphaned_while_parsing_is_queued_again_and_parses(
     stored_document: Callable[..., Document], article: bytes, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -482,7 +483,6 @@ def test_a_document_orphaned_while_parsing_is_queued_again_and_parses(
     long_ago = timezone.now() - timedelta(seconds=settings.BROKER_VISIBILITY_TIMEOUT + 120)
     Document.objects.filter(pk=orphan.pk).update(updated_at=long_ago)
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     with django_capture_on_commit_callbacks(execute=True):
         assert documents_requeue_stalled() == 1
     orphan.refresh_from_db()

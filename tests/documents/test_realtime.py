@@ -129,3 +129,44 @@ def test_progress_is_throttled_but_state_changes_always_go_out() -> None:
         await socket.disconnect()
 
     run(scenario)
+
+
+@pytest.fixture
+def sender_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a Celery worker or a WSGI web process: sends go through one event loop kept in a thread."""
+    from documents import realtime
+
+    monkeypatch.setattr(realtime, "_sender_thread_wanted", True)
+
+
+@pytest.mark.usefixtures("sender_thread")
+def test_a_worker_sends_every_event_through_one_kept_loop() -> None:
+    """GIVEN a process that sends through its sender thread WHEN events go out from two tasks and a request
+    THEN members hear all of them, in order, and every send ran on that one loop (one Redis connection
+    for the life of the process, instead of a loop and a connection per task)."""
+    from documents import realtime
+
+    team = make_team()
+    member = _cookie(MembershipFactory.create(team=team).user)
+
+    async def scenario() -> None:
+        socket = _socket(member)
+        assert (await socket.connect())[0]
+
+        def two_tasks_and_a_request() -> None:
+            for task in ("a", "b"):
+                with EventSender() as sender:
+                    sender.progress(cast(DocumentProgress, _progress(team, document_id=task)))
+            send_to_group(team_group(team.pk), _progress(team, document_id="c"))
+
+        await asyncio.to_thread(two_tasks_and_a_request)
+        heard = [(await socket.receive_json_from(timeout=3))["document_id"] for _ in range(3)]
+        assert heard == ["a", "b", "c"]
+        await socket.disconnect()
+
+    run(scenario)
+    thread = realtime._running_sender_thread()
+    assert thread is not None
+    assert thread.loop.is_running()
+    with EventSender() as sender:
+        assert sender._sender is thread  # the tasks' senders used it too, not loops of their own

@@ -40,6 +40,8 @@ function annotation(overrides: Partial<Annotation>): Annotation {
     created_at: '2025-03-01T10:00:00Z',
     updated_at: '2025-03-01T10:00:00Z',
     replies: [],
+    anchor_status: 'anchored',
+    anchor_version: 1,
     ...overrides,
   };
 }

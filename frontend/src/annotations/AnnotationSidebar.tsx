@@ -6,8 +6,10 @@ import { teamPath } from '../api/teams';
 import type { Annotation, Reply } from '../api/types';
 import { formatDateTime } from '../lib/formatDateTime';
 import { threadId } from './AnnotationsProvider';
+import { AssignedTo, AssigneePicker } from './AssigneePicker';
 import { useAnnotationsState } from './context';
 import { Markdown } from './Markdown';
+import { isOrphaned, OrphanedAnnotations } from './OrphanedAnnotations';
 import { MentionTextarea } from './MentionTextarea';
 import { colourOf } from './PageAnnotations';
 
@@ -16,6 +18,7 @@ export function AnnotationSidebar() {
   const { annotations, user, noteMode, setNoteMode, loadError, reload } = useAnnotationsState();
   const [mine, setMine] = useState(false);
   const [unresolved, setUnresolved] = useState(false);
+  const [assignedToMe, setAssignedToMe] = useState(false);
   const [author, setAuthor] = useState('');
 
   const authors = useMemo(() => {
@@ -25,12 +28,15 @@ export function AnnotationSidebar() {
     return [...byId].sort((a, b) => a[1].localeCompare(b[1]));
   }, [annotations]);
 
-  const shown = annotations.filter(
+  const filtered = annotations.filter(
     (item) =>
       (!mine || item.author?.id === user.id) &&
       (!unresolved || !item.resolved_at) &&
+      (!assignedToMe || item.assignee?.id === user.id) &&
       (!author || item.author?.id === author),
   );
+  // Those not placed on the current version of the file have a group of their own, below.
+  const shown = filtered.filter((item) => !isOrphaned(item));
 
   return (
     <div className="annotation-sidebar">
@@ -59,6 +65,14 @@ export function AnnotationSidebar() {
           />{' '}
           Unresolved
         </label>
+        <label className="annotation-check">
+          <input
+            type="checkbox"
+            checked={assignedToMe}
+            onChange={(event) => setAssignedToMe(event.target.checked)}
+          />{' '}
+          Assigned to me
+        </label>
         <select aria-label="By member" value={author} onChange={(event) => setAuthor(event.target.value)}>
           <option value="">Everyone</option>
           {authors.map(([id, name]) => (
@@ -77,7 +91,7 @@ export function AnnotationSidebar() {
         </div>
       ) : annotations.length === 0 ? (
         <p className="annotation-empty">No annotations yet. Select text on a page to highlight or comment.</p>
-      ) : shown.length === 0 ? (
+      ) : filtered.length === 0 ? (
         <p className="annotation-empty">No annotation matches these filters.</p>
       ) : (
         <ol className="annotation-threads" aria-label="Threads">
@@ -86,6 +100,7 @@ export function AnnotationSidebar() {
           ))}
         </ol>
       )}
+      {!loadError && <OrphanedAnnotations annotations={filtered} />}
       <p className="annotation-hint">
         <kbd>j</kbd> / <kbd>k</kbd>: next / previous annotation
       </p>
@@ -95,7 +110,8 @@ export function AnnotationSidebar() {
 
 const QUOTE_LENGTH = 240;
 
-function Thread({ annotation }: { annotation: Annotation }) {
+/** One thread; `note` says why it is set apart (an orphaned annotation). */
+export function Thread({ annotation, note }: { annotation: Annotation; note?: string }) {
   const { user, team, documentId, selectedId, focus, actions } = useAnnotationsState();
   const queryClient = useQueryClient();
   const selected = selectedId === annotation.id;
@@ -170,6 +186,8 @@ function Thread({ annotation }: { annotation: Annotation }) {
         {annotation.visibility === 'private' && <span className="annotation-badge">Private</span>}
         {annotation.resolved_at && <span className="annotation-badge">Resolved</span>}
       </button>
+      <AssignedTo annotation={annotation} />
+      {note && <p className="annotation-orphan-note">{note}</p>}
       {quote && (
         <blockquote className="annotation-quote">
           {quote.length > QUOTE_LENGTH ? `${quote.slice(0, QUOTE_LENGTH)}…` : quote}
@@ -231,6 +249,7 @@ function Thread({ annotation }: { annotation: Annotation }) {
       )}
       {selected && (
         <>
+          <AssigneePicker annotation={annotation} />
           <div className="annotation-actions">
             <button
               type="button"

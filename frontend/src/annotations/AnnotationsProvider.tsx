@@ -29,7 +29,8 @@ export function AnnotationsProvider({ team, documentId, children }: AnnotationsP
   const user = useSignedInUser();
   useDocumentLive(documentId);
   const queryClient = useQueryClient();
-  // Joined (or joined again after a reconnection): what changed before the join took effect is fetched.
+  // Joined (or joined again after a reconnection): what changed or was removed before the join took
+  // effect is fetched, as a catch-up from the cached list's cursor (`loadAnnotations`).
   useEffect(
     () =>
       subscribeLive((event) => {
@@ -55,7 +56,9 @@ export function AnnotationsProvider({ team, documentId, children }: AnnotationsP
     setSidebarOpen(true);
     setFlashId(id);
     const annotation = annotationsRef.current.find((item) => item.id === id);
-    if (scroll && annotation) scrollToAnnotation(id, annotation.page_index);
+    // An orphaned annotation is not on any page of this version: only its thread comes into view.
+    if (scroll && annotation && annotation.anchor_status !== 'orphaned')
+      scrollToAnnotation(id, annotation.page_index);
     // The thread in the sidebar comes into view too.
     requestAnimationFrame(() =>
       window.document.getElementById(threadId(id))?.scrollIntoView?.({ block: 'nearest' }),

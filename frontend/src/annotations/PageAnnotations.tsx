@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, type CSSProperties, type MouseEvent } from 'react';
 import type { Annotation } from '../api/types';
 import type { PageOverlayProps } from '../reader/PageView';
-import { simpleCoordinates, toViewportBoxes } from './anchoring';
+import { rectsOnPage, simpleCoordinates, toViewportBoxes } from './anchoring';
+import { AreaDrawLayer } from './AreaDrawLayer';
 import { useAnnotationsState } from './context';
 
 /** pdf.js's 100%: a PDF point is 1/72 inch, a CSS pixel 1/96. */
@@ -28,15 +29,26 @@ export function PageAnnotations({ page, pageIndex, scale, layer }: PageOverlayPr
     [page, scale],
   );
   const onPage = useMemo(
-    () => annotations.filter((item) => item.page_index === pageIndex),
+    // Orphaned ones (not found in this version of the file) are listed in the sidebar, not drawn.
+    // A highlight over a page break is drawn on each of its pages (`anchors.continued`).
+    () =>
+      annotations.filter(
+        (item) =>
+          item.anchor_status !== 'orphaned' &&
+          (item.page_index === pageIndex ||
+            item.anchors.continued?.some((part) => part.page_index === pageIndex)),
+      ),
     [annotations, pageIndex],
   );
   const boxes = useMemo(
     () =>
       onPage
-        .filter((item) => item.kind !== 'note' && item.anchors.rects?.length)
-        .map((item) => ({ annotation: item, boxes: toViewportBoxes(item.anchors.rects!, coordinates) })),
-    [onPage, coordinates],
+        .filter((item) => item.kind !== 'note' && rectsOnPage(item, pageIndex).length)
+        .map((item) => ({
+          annotation: item,
+          boxes: toViewportBoxes(rectsOnPage(item, pageIndex), coordinates),
+        })),
+    [onPage, pageIndex, coordinates],
   );
   const layerRef = useRef<HTMLDivElement>(null);
 
@@ -74,6 +86,7 @@ export function PageAnnotations({ page, pageIndex, scale, layer }: PageOverlayPr
   const classes = (annotation: Annotation, base: string) =>
     [
       base,
+      annotation.kind === 'area' && 'is-area',
       annotation.visibility === 'private' && 'is-private',
       annotation.resolved_at && 'is-resolved',
       annotation.id === selectedId && 'is-selected',
@@ -116,6 +129,7 @@ export function PageAnnotations({ page, pageIndex, scale, layer }: PageOverlayPr
 
   return (
     <div className={state.noteMode ? 'annotation-pins is-placing' : 'annotation-pins'} onClick={placeNote}>
+      <AreaDrawLayer pageIndex={pageIndex} coordinates={coordinates} />
       {onPage
         .filter((item) => item.kind === 'note')
         .map((annotation) => {

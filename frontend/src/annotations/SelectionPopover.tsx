@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { documentKeys, getPageTexts } from '../api/documents';
 import type { AnnotationAnchors, AnnotationCreateRequest } from '../api/types';
-import { locateQuote, readSelection, toPdfRects } from './anchoring';
+import { locateQuote, locateSpan, readSelection, toPdfRects, type Rect } from './anchoring';
 import { useAnnotationsState, type Draft } from './context';
 import { MentionTextarea } from './MentionTextarea';
 import { PALETTE, colourOf } from './PageAnnotations';
@@ -38,13 +38,24 @@ export function SelectionPopover() {
           if (open) setDraft(null);
           return;
         }
-        const page = selection.pageElement.getBoundingClientRect();
-        const last = selection.rects[selection.rects.length - 1];
+        // Over a page break: each following page's lines in its own PDF points (it is drawn, so measured).
+        const continued: { pageIndex: number; rects: Rect[] }[] = [];
+        const parts = selection.continued ?? [];
+        for (const part of parts) {
+          const partCoordinates = now.coordinates.get(part.pageIndex);
+          if (!partCoordinates) break;
+          continued.push({ pageIndex: part.pageIndex, rects: toPdfRects(part.rects, partCoordinates) });
+        }
+        const lastPart = continued.length > 0 ? parts[continued.length - 1] : null;
+        const page = (lastPart?.pageElement ?? selection.pageElement).getBoundingClientRect();
+        const lastRects = lastPart?.rects ?? selection.rects;
+        const last = lastRects[lastRects.length - 1];
         setError(null);
         setDraft({
           kind: 'selection',
-          selection,
+          selection: { ...selection, continued: parts.slice(0, continued.length) },
           rects: toPdfRects(selection.rects, coordinates),
+          continued,
           left: page.left + last[0],
           top: page.top + last[3] + 6,
           composing: false,
@@ -86,15 +97,31 @@ export function SelectionPopover() {
   }
 
   async function textAnchors(open: Extract<Draft, { kind: 'selection' }>): Promise<AnnotationAnchors | null> {
-    const index = open.selection.pageIndex;
+    const { selection } = open;
+    const index = selection.pageIndex;
+    const tail = selection.continued?.at(-1);
+    const stop = (tail?.pageIndex ?? index) + 1;
     const texts = await queryClient.fetchQuery({
-      queryKey: documentKeys.pages(team.id, documentId, index, index + 1),
-      queryFn: ({ signal }) => getPageTexts(team.id, documentId, index, index + 1, signal),
+      queryKey: documentKeys.pages(team.id, documentId, index, stop),
+      queryFn: ({ signal }) => getPageTexts(team.id, documentId, index, stop, signal),
       staleTime: Infinity,
     });
-    const stored = texts.results.find((page) => page.index === index)?.text ?? '';
-    const found = locateQuote(stored, open.selection.text, open.selection.before, open.selection.after);
-    return found && { quote: found.quote, position: found.position, rects: open.rects };
+    const stored = (page: number) => texts.results.find((item) => item.index === page)?.text ?? '';
+    if (!tail) {
+      const found = locateQuote(stored(index), selection.text, selection.before, selection.after);
+      return found && { quote: found.quote, position: found.position, rects: open.rects };
+    }
+    // Over a page break: the start on the first page, the end on the last, the lines of each page.
+    const found = locateSpan(stored(index), selection, stored(tail.pageIndex), tail);
+    return (
+      found && {
+        quote: found.quote,
+        position: found.position,
+        rects: open.rects,
+        page_end: tail.pageIndex,
+        continued: (open.continued ?? []).map((part) => ({ page_index: part.pageIndex, rects: part.rects })),
+      }
+    );
   }
 
   async function save(request: () => Promise<AnnotationCreateRequest | string>) {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   locateQuote,
+  locateSpan,
   mergeLineRects,
   normalise,
+  readSelection,
+  rectsOnPage,
   simpleCoordinates,
   toPdfRects,
   toViewportBoxes,
@@ -84,5 +87,100 @@ describe('rectangles', () => {
     expect(pdf).toEqual([[10, 760, 110, 772]]);
     const at1 = simpleCoordinates(792, 1);
     expect(toViewportBoxes(pdf, at1)).toEqual([{ left: 10, top: 20, width: 100, height: 12 }]);
+  });
+});
+
+/** jsdom lays nothing out: every range has this one client rectangle while the test runs. */
+function stubClientRects(rect: DOMRect): () => void {
+  Object.defineProperty(Range.prototype, 'getClientRects', {
+    configurable: true,
+    value: () => [rect] as unknown as DOMRectList,
+  });
+  return () => {
+    delete (Range.prototype as Partial<Range>).getClientRects;
+  };
+}
+
+describe('a highlight over a page break', () => {
+  const FIRST_PAGE = 'Results\nThe fringes moved by half a\n';
+  const SECOND_PAGE = 'period when the mirror moved.\nDiscussion';
+
+  it('is anchored from its start on the first page to its end on the next', () => {
+    const found = locateSpan(
+      FIRST_PAGE,
+      { text: 'moved by half a', before: 'Results The fringes ' },
+      SECOND_PAGE,
+      { text: 'period', after: ' when the mirror moved. Discussion' },
+    );
+    expect(found).not.toBeNull();
+    expect(FIRST_PAGE.slice(found!.position.start)).toBe('moved by half a\n');
+    expect(SECOND_PAGE.slice(0, found!.position.end)).toBe('period');
+    expect(found!.quote).toEqual({
+      exact: 'moved by half a\nperiod',
+      prefix: 'Results\nThe fringes ',
+      suffix: SECOND_PAGE.slice('period'.length, 'period'.length + 32),
+    });
+  });
+
+  it('is not anchored when a part is not in its page', () => {
+    expect(
+      locateSpan(FIRST_PAGE, { text: 'half a', before: '' }, SECOND_PAGE, { text: 'nowhere', after: '' }),
+    ).toBeNull();
+  });
+
+  it('has its rectangles on each page it is on', () => {
+    const annotation = {
+      page_index: 3,
+      anchors: { rects: [[1, 2, 3, 4]], continued: [{ page_index: 4, rects: [[5, 6, 7, 8]] }] },
+    };
+    expect(rectsOnPage(annotation, 3)).toEqual([[1, 2, 3, 4]]);
+    expect(rectsOnPage(annotation, 4)).toEqual([[5, 6, 7, 8]]);
+    expect(rectsOnPage(annotation, 5)).toEqual([]);
+  });
+
+  it('is read from a selection across two pages’ text layers', () => {
+    document.body.innerHTML = `
+      <div class="reader-page" data-page-number="1"><div class="textLayer"><span>The fringes moved by half a</span></div></div>
+      <div class="reader-page" data-page-number="2"><div class="textLayer"><span>period when the mirror moved.</span></div></div>`;
+    const [first, second] = Array.from(document.querySelectorAll('.textLayer span'));
+    const restore = stubClientRects(new DOMRect(10, 20, 80, 12));
+    const range = document.createRange();
+    range.setStart(first.firstChild!, 'The fringes '.length);
+    range.setEnd(second.firstChild!, 'period'.length);
+    const selection = { isCollapsed: false, rangeCount: 1, getRangeAt: () => range } as unknown as Selection;
+
+    const read = readSelection(selection);
+
+    expect(read).not.toBeNull();
+    expect([read!.pageIndex, read!.text, read!.before, read!.after]).toEqual([
+      0,
+      'moved by half a',
+      'The fringes ',
+      '',
+    ]);
+    expect(read!.rects).toEqual([[10, 20, 90, 32]]);
+    expect(read!.continued).toHaveLength(1);
+    const [part] = read!.continued!;
+    expect([part.pageIndex, part.text, part.after]).toEqual([1, 'period', ' when the mirror moved.']);
+    expect(part.rects).toEqual([[10, 20, 90, 32]]);
+    restore();
+    document.body.innerHTML = '';
+  });
+
+  it('stays on one page when it ends there', () => {
+    document.body.innerHTML = `<div class="reader-page" data-page-number="3"><div class="textLayer"><span>Only here.</span></div></div>`;
+    const span = document.querySelector('.textLayer span')!;
+    const restore = stubClientRects(new DOMRect(0, 0, 30, 10));
+    const range = document.createRange();
+    range.setStart(span.firstChild!, 0);
+    range.setEnd(span.firstChild!, 4);
+    const read = readSelection({
+      isCollapsed: false,
+      rangeCount: 1,
+      getRangeAt: () => range,
+    } as unknown as Selection);
+    expect([read!.pageIndex, read!.text, read!.continued]).toEqual([2, 'Only', []]);
+    restore();
+    document.body.innerHTML = '';
   });
 });

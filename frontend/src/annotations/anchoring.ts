@@ -185,11 +185,111 @@ export interface DomSelection {
   /** Per line, in CSS pixels from the page's top-left corner. */
   rects: Rect[];
   pageElement: HTMLElement;
+  /** Where the selection runs on over a page break: the following pages, in order (none on one page). */
+  continued?: SelectionPart[];
+}
+
+/** The part of a selection on a page after its first: from the top of the page's text to its end. */
+export interface SelectionPart {
+  pageIndex: number;
+  text: string;
+  /** The text after the selection on this page (empty unless the selection ends here). */
+  after: string;
+  rects: Rect[];
+  pageElement: HTMLElement;
+}
+
+/** Pages a selection may run onto after its first (the server takes up to ten). */
+export const MAX_CONTINUED_PAGES = 10;
+
+/** A selection's client rectangles, one per line, relative to its page's top-left corner. */
+function pageRects(range: Range, pageElement: HTMLElement): Rect[] {
+  const origin = pageElement.getBoundingClientRect();
+  return mergeLineRects(
+    Array.from(range.getClientRects(), (rect): Rect => [
+      rect.left - origin.left,
+      rect.top - origin.top,
+      rect.right - origin.left,
+      rect.bottom - origin.top,
+    ]),
+  );
+}
+
+/** The parts of `range` on the pages after `first` that hold a text layer, up to the page it ends on. */
+function continuation(range: Range, first: HTMLElement): SelectionPart[] {
+  const endElement =
+    range.endContainer instanceof Element ? range.endContainer : range.endContainer.parentElement;
+  const lastPage = endElement?.closest<HTMLElement>('.reader-page');
+  if (!lastPage || lastPage === first) return [];
+  const pages = Array.from(window.document.querySelectorAll<HTMLElement>('.reader-page'));
+  const from = pages.indexOf(first);
+  const to = pages.indexOf(lastPage);
+  if (from === -1 || to <= from) return [];
+  const parts: SelectionPart[] = [];
+  for (const pageElement of pages.slice(from + 1, to + 1).slice(0, MAX_CONTINUED_PAGES)) {
+    const layer = pageElement.querySelector('.textLayer');
+    const pageNumber = Number(pageElement.dataset.pageNumber);
+    if (!layer || !pageNumber) continue; // not drawn: nothing of it is selected
+    const part = window.document.createRange();
+    part.setStart(layer, 0);
+    const ends = layer.contains(range.endContainer);
+    if (ends) part.setEnd(range.endContainer, range.endOffset);
+    else part.setEnd(layer, layer.childNodes.length);
+    const text = part.toString();
+    const rects = pageRects(part, pageElement);
+    if (!text.trim() || rects.length === 0) continue;
+    let after = '';
+    if (ends) {
+      const rest = window.document.createRange();
+      rest.setStart(range.endContainer, range.endOffset);
+      rest.setEnd(layer, layer.childNodes.length);
+      after = rest.toString();
+    }
+    parts.push({ pageIndex: pageNumber - 1, text, after, rects, pageElement });
+  }
+  return parts;
 }
 
 /**
- * Reads a selection made in one page's text layer: the page, the text, the text around it on the page,
- * and its rectangles. A selection running onto the next page is cut at the end of the first one.
+ * A highlight's quote and position over a page break, from its part on the first page (`head`, up to
+ * the end of that page) and on the last (`tail`, from the top of it): the start in the first page's
+ * stored text, the end in the last's, and the quote as the two parts joined by a line break (the pages
+ * between, if any, are not repeated in it). Null when either part is not in its stored text.
+ */
+export function locateSpan(
+  firstStored: string,
+  head: { text: string; before: string },
+  lastStored: string,
+  tail: { text: string; after: string },
+): TextAnchor | null {
+  const start = locateQuote(firstStored, head.text, head.before, '');
+  const end = locateQuote(lastStored, tail.text, '', tail.after);
+  if (!start || !end) return null;
+  return {
+    position: { start: start.position.start, end: end.position.end },
+    quote: {
+      exact: `${start.quote.exact}\n${end.quote.exact}`,
+      prefix: start.quote.prefix,
+      suffix: end.quote.suffix,
+    },
+  };
+}
+
+/** The rectangles (PDF points) an annotation has on `pageIndex`: its own page's, or a continuation's. */
+export function rectsOnPage(
+  annotation: {
+    page_index: number;
+    anchors: { rects?: number[][]; continued?: { page_index: number; rects: number[][] }[] };
+  },
+  pageIndex: number,
+): number[][] {
+  if (annotation.page_index === pageIndex) return annotation.anchors.rects ?? [];
+  return annotation.anchors.continued?.find((part) => part.page_index === pageIndex)?.rects ?? [];
+}
+
+/**
+ * Reads a selection made in a page's text layer: the page, the text, the text around it on the page,
+ * and its rectangles. A selection running onto the following pages has their parts in `continued`.
  */
 export function readSelection(selection: Selection | null): DomSelection | null {
   if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
@@ -203,7 +303,8 @@ export function readSelection(selection: Selection | null): DomSelection | null 
   if (!pageNumber) return null;
 
   const inPage = range.cloneRange();
-  if (!layer.contains(range.endContainer)) inPage.setEnd(layer, layer.childNodes.length);
+  const onePage = layer.contains(range.endContainer);
+  if (!onePage) inPage.setEnd(layer, layer.childNodes.length);
   const text = inPage.toString();
   if (!text.trim()) return null;
   const before = window.document.createRange();
@@ -213,21 +314,13 @@ export function readSelection(selection: Selection | null): DomSelection | null 
   after.setStart(inPage.endContainer, inPage.endOffset);
   after.setEnd(layer, layer.childNodes.length);
 
-  const origin = pageElement.getBoundingClientRect();
-  const rects = mergeLineRects(
-    Array.from(inPage.getClientRects(), (rect): Rect => [
-      rect.left - origin.left,
-      rect.top - origin.top,
-      rect.right - origin.left,
-      rect.bottom - origin.top,
-    ]),
-  );
   return {
     pageIndex: pageNumber - 1,
     text,
     before: before.toString(),
     after: after.toString(),
-    rects,
+    rects: pageRects(inPage, pageElement),
     pageElement,
+    continued: onePage ? [] : continuation(range, pageElement),
   };
 }

@@ -10,6 +10,8 @@ export type Draft =
       selection: DomSelection;
       /** The selection's lines in PDF points, measured at the zoom it was made at. */
       rects: Rect[];
+      /** Its lines on the following pages, in PDF points, when it runs over a page break. */
+      continued?: { pageIndex: number; rects: Rect[] }[];
       left: number;
       top: number;
       composing: boolean;

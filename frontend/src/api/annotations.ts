@@ -5,6 +5,7 @@ import { teamPath } from './teams';
 import type {
   Annotation,
   AnnotationCreateRequest,
+  AnnotationExport,
   AnnotationList,
   AnnotationUpdateRequest,
   Reply,
@@ -23,8 +24,21 @@ const annotationPath = (teamId: string, documentId: string, annotationId: string
 
 // ---- Plain functions -------------------------------------------------------
 
-export const listAnnotations = (teamId: string, documentId: string, signal?: AbortSignal) =>
-  api.get<AnnotationList>(annotationsPath(teamId, documentId), signal);
+/** Everything you can see, or with `updatedAfter` (a `cursor` of an earlier answer) what changed since. */
+export const listAnnotations = (
+  teamId: string,
+  documentId: string,
+  signal?: AbortSignal,
+  updatedAfter?: string,
+) =>
+  api.get<AnnotationList>(
+    annotationsPath(
+      teamId,
+      documentId,
+      updatedAfter ? `?${new URLSearchParams({ updated_after: updatedAfter })}` : '',
+    ),
+    signal,
+  );
 export const createAnnotation = (teamId: string, documentId: string, body: AnnotationCreateRequest) =>
   api.post<Annotation>(annotationsPath(teamId, documentId), body);
 export const updateAnnotation = (
@@ -41,6 +55,18 @@ export const createReply = (teamId: string, documentId: string, id: string, body
   api.post<Reply>(annotationPath(teamId, documentId, id, '/replies'), { body });
 export const deleteReply = (teamId: string, documentId: string, id: string, replyId: string) =>
   api.delete(annotationPath(teamId, documentId, id, `/replies/${encodeURIComponent(replyId)}`));
+
+/** JSON-LD or Markdown, made in the request: a plain link downloads it (same origin, session cookie). */
+export const annotationsExportUrl = (teamId: string, documentId: string, format: 'jsonld' | 'markdown') =>
+  annotationsPath(teamId, documentId, `/export?format=${format}`);
+/** The annotated PDF is made in the background: 202 with the export, then its state until ready. */
+export const startPdfExport = (teamId: string, documentId: string) =>
+  api.post<AnnotationExport>(annotationsPath(teamId, documentId, '/exports'), { format: 'pdf' });
+export const getExport = (teamId: string, documentId: string, exportId: string, signal?: AbortSignal) =>
+  api.get<AnnotationExport>(
+    annotationsPath(teamId, documentId, `/exports/${encodeURIComponent(exportId)}`),
+    signal,
+  );
 
 // ---- The cache ---------------------------------------------------------------
 
@@ -64,16 +90,61 @@ function updateList(
   change: (annotations: Annotation[]) => Annotation[],
 ): void {
   queryClient.setQueryData<AnnotationList>(annotationKeys.list(teamId, documentId), (list) =>
-    list ? { results: change(list.results) } : list,
+    list ? { ...list, results: change(list.results) } : list,
   );
+}
+
+/** `current` with a newer version of `annotation` (added, or replacing an older or equal version). */
+function withAnnotation(current: Annotation[], annotation: Annotation): Annotation[] {
+  const cached = current.find((item) => item.id === annotation.id);
+  if (cached && cached.version > annotation.version) return current;
+  return [...current.filter((item) => item.id !== annotation.id), annotation];
+}
+
+/**
+ * The cached list brought up to date by a catch-up answer (`?updated_after=`): what was removed since
+ * goes, what changed comes (unless the cache already holds a newer version, from an event). A `full`
+ * answer (no cursor, or one older than the server remembers removals) replaces the list.
+ */
+export function applyCatchUp(current: AnnotationList | undefined, answer: AnnotationList): AnnotationList {
+  if (!current || answer.full) return answer;
+  const gone = new Set(answer.deleted.annotations);
+  const goneReplies = new Set(answer.deleted.replies);
+  let results = current.results
+    .filter((annotation) => !gone.has(annotation.id))
+    .map((annotation) =>
+      annotation.replies.some((reply) => goneReplies.has(reply.id))
+        ? { ...annotation, replies: annotation.replies.filter((reply) => !goneReplies.has(reply.id)) }
+        : annotation,
+    );
+  for (const annotation of answer.results) results = withAnnotation(results, annotation);
+  return { ...answer, results: results.sort(annotationOrder) };
+}
+
+/**
+ * The query's fetch: the whole list the first time, then (a reconnect, a refocus) only what changed
+ * since the cursor of the cached list, merged into the cache as it is when the answer arrives.
+ */
+export async function loadAnnotations(
+  queryClient: QueryClient,
+  teamId: string,
+  documentId: string,
+  signal?: AbortSignal,
+): Promise<AnnotationList> {
+  const key = annotationKeys.list(teamId, documentId);
+  const cursor = queryClient.getQueryData<AnnotationList>(key)?.cursor;
+  const answer = await listAnnotations(teamId, documentId, signal, cursor);
+  if (!cursor || answer.full) return answer;
+  const latest = queryClient.getQueryData<AnnotationList>(key);
+  // The cache went away meanwhile: a partial answer has nothing to apply to.
+  return latest ? applyCatchUp(latest, answer) : listAnnotations(teamId, documentId, signal);
 }
 
 /** Adds or replaces `annotation`, unless the cache already holds a newer version of it. */
 export function putAnnotation(queryClient: QueryClient, teamId: string, annotation: Annotation): void {
   updateList(queryClient, teamId, annotation.document_id, (annotations) => {
-    const current = annotations.find((item) => item.id === annotation.id);
-    if (current && current.version > annotation.version) return annotations;
-    return [...annotations.filter((item) => item.id !== annotation.id), annotation].sort(annotationOrder);
+    const next = withAnnotation(annotations, annotation);
+    return next === annotations ? annotations : next.sort(annotationOrder);
   });
 }
 
@@ -130,9 +201,10 @@ export function applyAnnotationEvent(queryClient: QueryClient, event: Annotation
 // ---- Hooks -----------------------------------------------------------------
 
 export function useAnnotations(teamId: string, documentId: string) {
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: annotationKeys.list(teamId, documentId),
-    queryFn: ({ signal }) => listAnnotations(teamId, documentId, signal),
+    queryFn: ({ signal }) => loadAnnotations(queryClient, teamId, documentId, signal),
     select: (list) => [...list.results].sort(annotationOrder),
   });
 }

@@ -24,6 +24,7 @@ import type {
   TagList,
   UploadStartRequest,
   UploadTicket,
+  VersionList,
 } from './types';
 
 /** Filters and order of the library list; every one is optional. */
@@ -42,6 +43,12 @@ export const documentKeys = {
   detail: (teamId: string, documentId: string) => ['teams', teamId, 'documents', documentId] as const,
   pages: (teamId: string, documentId: string, start: number, stop: number) =>
     ['teams', teamId, 'documents', documentId, 'pages', start, stop] as const,
+  /** Every cached page text of the document (each `pages` key starts with this). */
+  allPages: (teamId: string, documentId: string) =>
+    ['teams', teamId, 'documents', documentId, 'pages'] as const,
+  /** Under the detail's key, so refreshing the detail (a parse ended) refreshes the versions too. */
+  versions: (teamId: string, documentId: string) =>
+    ['teams', teamId, 'documents', documentId, 'versions'] as const,
 };
 
 const documentPath = (teamId: string, documentId: string, suffix = '') =>
@@ -75,6 +82,14 @@ export const getPageTexts = (
   signal?: AbortSignal,
 ) => api.get<PageTextList>(documentPath(teamId, documentId, `/pages${query({ start, stop })}`), signal);
 
+/** Every file the document has had, newest first. */
+export const listVersions = (teamId: string, documentId: string, signal?: AbortSignal) =>
+  api.get<VersionList>(documentPath(teamId, documentId, '/versions'), signal);
+
+/** A short-lived URL of one version's file, as a download. */
+export const getVersionDownloadUrl = (teamId: string, documentId: string, number: number) =>
+  api.get<Download>(documentPath(teamId, documentId, `/versions/${number}/download`));
+
 /** A short-lived URL of the file: `inline` to read it in the browser, else a download. */
 export const getDownloadUrl = (teamId: string, documentId: string, inline = false) =>
   api.get<Download>(documentPath(teamId, documentId, `/download${inline ? '?inline=1' : ''}`));
@@ -85,6 +100,13 @@ export function useDocument(teamId: string, documentId: string) {
   return useQuery({
     queryKey: documentKeys.detail(teamId, documentId),
     queryFn: ({ signal }) => getDocument(teamId, documentId, signal),
+  });
+}
+
+export function useVersions(teamId: string, documentId: string) {
+  return useQuery({
+    queryKey: documentKeys.versions(teamId, documentId),
+    queryFn: ({ signal }) => listVersions(teamId, documentId, signal),
   });
 }
 

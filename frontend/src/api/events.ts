@@ -1,6 +1,6 @@
 // Every websocket message the server sends on /ws/: the same shapes as the
 // TypedDicts in documents/events.py (keep the two in step).
-import type { Annotation, DocumentState, Reply } from './types';
+import type { Annotation, AnnotationExport, DocumentState, Reply, UserNotification } from './types';
 
 export interface ParseErrorPayload {
   code: string;
@@ -75,14 +75,57 @@ export interface SocketErrorEvent {
   document_id: string | null;
 }
 
+/** Who views a document now, one entry per user with the page of their latest move (documents/events.py). */
+export interface PresenceViewer {
+  user_id: string;
+  name: string;
+  /** 0-based. */
+  page: number;
+}
+
+export interface PresenceStateEvent {
+  type: 'presence.state';
+  document_id: string;
+  viewers: PresenceViewer[];
+}
+
+/** Someone mentioned the user (annotations/events.py), sent to the user's own sockets only. */
+export interface NotificationCreatedEvent {
+  type: 'notification.created';
+  team_id: string;
+  notification: UserNotification;
+}
+
+/** An annotated PDF the user asked for is ready or failed (annotations/events.py), to their sockets only. */
+export interface AnnotationExportFinishedEvent {
+  type: 'annotation.export.finished';
+  team_id: string;
+  document_id: string;
+  /** As the REST API answers it, without the download URL (asked for when needed). */
+  export: Omit<AnnotationExport, 'download_url' | 'expires_in'>;
+}
+
 export type LiveEvent =
-  DocumentProgressEvent | DocumentChangedEvent | AnnotationEvent | DocumentJoinedEvent | SocketErrorEvent;
+  | DocumentProgressEvent
+  | DocumentChangedEvent
+  | AnnotationEvent
+  | DocumentJoinedEvent
+  | SocketErrorEvent
+  | PresenceStateEvent
+  | NotificationCreatedEvent
+  | AnnotationExportFinishedEvent;
 
 /** What the client sends on /ws/: hear (or stop hearing) one document's annotations. */
 export interface DocumentSubscription {
   type: 'document.join' | 'document.leave';
   document_id: string;
+  /** 0-based page shown, for presence (join only). */
+  page?: number;
 }
+
+/** Presence while joined: the page shown changed, and a heartbeat every PRESENCE_PING_MS. */
+export type PresenceMessage =
+  { type: 'presence.page'; document_id: string; page: number } | { type: 'presence.ping' };
 
 /** Close codes of /ws/ (documents/consumers.py). */
 export const CLOSE_UNAUTHENTICATED = 4401;

@@ -526,8 +526,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The annotations you can see, as W3C Web Annotation JSON-LD, Markdown or an annotated PDF */
+        /** The annotations you can see, as W3C Web Annotation JSON-LD or Markdown (the PDF: `exports`) */
         get: operations["teams_documents_annotations_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a copy of the PDF with the annotations you can see; made in the background
+         * @description Answers 202 with the export; you hear `annotation.export.finished` on /ws/ when it is ready or failed, and GET …/exports/{id} gives its download URL. One already being prepared for you is answered again.
+         */
+        post: operations["teams_documents_annotations_exports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/annotations/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your exports: its state, and once ready its download */
+        get: operations["teams_documents_annotations_exports_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -598,6 +635,40 @@ export interface paths {
         put?: never;
         /** Parse a failed document again */
         post: operations["teams_documents_retry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every file the document has had, newest first */
+        get: operations["teams_documents_versions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/documents/{document_id}/versions/{version_number}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived URL of one version's PDF */
+        get: operations["teams_documents_versions_download_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -832,9 +903,16 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description * `anchored` - Anchored
+         *     * `orphaned` - Orphaned
+         * @enum {string}
+         */
+        AnchorStatusEnum: "anchored" | "orphaned";
+        /**
          * @description Where the annotation sits. A highlight needs ``quote``, ``position`` and ``rects``; an area
          *     ``rects``; a note a ``point`` [x, y]. ``page_end`` (a page after ``page_index``) lets a highlight
-         *     span a page break.
+         *     span a page break: ``rects`` are then those on ``page_index``, and ``continued`` gives those on each
+         *     following page up to ``page_end`` (in page order; a page without rectangles may be left out).
          */
         AnchorsInRequest: {
             quote?: components["schemas"]["QuoteInRequest"];
@@ -842,6 +920,7 @@ export interface components {
             rects?: number[][];
             point?: number[];
             page_end?: number;
+            continued?: components["schemas"]["ContinuationInRequest"][];
         };
         AnchorsOut: {
             quote?: components["schemas"]["QuoteOut"];
@@ -849,6 +928,8 @@ export interface components {
             rects?: number[][];
             point?: number[];
             page_end?: number;
+            /** @description A highlight's rectangles on its next pages */
+            continued?: components["schemas"]["ContinuationOut"][];
         };
         AnnotationCreateInRequest: {
             kind: components["schemas"]["KindEnum"];
@@ -866,6 +947,15 @@ export interface components {
         };
         AnnotationListOut: {
             results: components["schemas"]["AnnotationOut"][];
+            /** @description Removed from your view since `updated_after` (empty without it, or when full) */
+            deleted: components["schemas"]["RemovedOut"];
+            /**
+             * Format: date-time
+             * @description The `updated_after` of your next catch-up
+             */
+            cursor: string;
+            /** @description The whole list: replace what you have instead of merging */
+            full: boolean;
         };
         /** @description Read from an annotation loaded by ``selectors.annotation_list_for`` / ``annotation_with_thread``. */
         AnnotationOut: {
@@ -893,6 +983,15 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             replies: components["schemas"]["ReplyOut"][];
+            /**
+             * @description orphaned: it could not be placed on the current version of the file (kept, never dropped)
+             *
+             *     * `anchored` - Anchored
+             *     * `orphaned` - Orphaned
+             */
+            anchor_status: components["schemas"]["AnchorStatusEnum"];
+            /** @description The version of the file its anchors refer to */
+            anchor_version: number;
         };
         /** @description Schema of the one response that shows the secret. */
         ApiTokenCreatedOut: {
@@ -968,6 +1067,15 @@ export interface components {
             part_number: number;
             etag: string;
         };
+        /** @description The rectangles of a highlight on a page after its first (``page_index``). */
+        ContinuationInRequest: {
+            page_index: number;
+            rects: number[][];
+        };
+        ContinuationOut: {
+            page_index: number;
+            rects: number[][];
+        };
         DetailOut: {
             detail: string;
         };
@@ -993,6 +1101,7 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            readonly version: number;
             /** @description null until the document is parsed. */
             readonly metadata: components["schemas"]["DocumentMetadataOut"] | null;
             readonly outline: components["schemas"]["OutlineItemOut"][];
@@ -1041,6 +1150,7 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            readonly version: number;
         };
         DocumentPageOut: {
             /**
@@ -1060,6 +1170,51 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        ExportErrorOut: {
+            /** @description document_too_large, pdf_encrypted, pdf_unreadable, export_timeout, ... */
+            code: string;
+            detail: string;
+        };
+        ExportJobInRequest: {
+            /** @default pdf */
+            format: components["schemas"]["FormatEnum"];
+        };
+        /**
+         * @description As ``annotations.events.AnnotationExportPayload`` (the ``annotation.export.finished`` event), plus
+         *     the download once ready.
+         */
+        ExportOut: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            document_id: string;
+            format: components["schemas"]["FormatEnum"];
+            state: components["schemas"]["ExportOutStateEnum"];
+            /** @description Why it failed */
+            error: components["schemas"]["ExportErrorOut"] | null;
+            /** @description Annotations in the file */
+            written: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** @description Ready: a short-lived URL of the file */
+            download_url: string | null;
+            /** @description Seconds the URL works */
+            expires_in: number | null;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `ready` - Ready
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        ExportOutStateEnum: "pending" | "ready" | "failed";
+        /**
+         * @description * `pdf` - Annotated PDF
+         * @enum {string}
+         */
+        FormatEnum: "pdf";
         ImportOut: {
             /** @description Annotations created */
             created: number;
@@ -1304,6 +1459,12 @@ export interface components {
             prefix: string;
             suffix: string;
         };
+        RemovedOut: {
+            /** @description Deleted, or made private */
+            annotations: string[];
+            /** @description Deleted */
+            replies: string[];
+        };
         ReplyInRequest: {
             body: string;
         };
@@ -1455,6 +1616,11 @@ export interface components {
             size: number;
             /** @default application/pdf */
             content_type: string;
+            /**
+             * Format: uuid
+             * @description The id of a document this file is a new version of; omit it for a new document.
+             */
+            document?: string | null;
         };
         UploadTargetOut: {
             method: components["schemas"]["UploadTargetOutMethodEnum"];
@@ -1490,6 +1656,21 @@ export interface components {
             readonly name: string;
             /** Format: email */
             readonly email: string;
+        };
+        VersionListOut: {
+            results: components["schemas"]["VersionOut"][];
+        };
+        VersionOut: {
+            /** @description 1 for the first upload, then 2, 3, ... */
+            readonly number: number;
+            readonly filename: string;
+            readonly size: number;
+            readonly sha256: string;
+            readonly pages_total: number | null;
+            readonly uploaded_by: components["schemas"]["UploaderOut"] | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly is_current: boolean;
         };
         /**
          * @description * `team` - Team
@@ -2130,7 +2311,9 @@ export interface operations {
     teams_documents_annotations_list: {
         parameters: {
             query?: {
-                /** @description Only those changed since (catch-up) */
+                /** @description Only those placed on the current version of the file, or only those that could not be placed on it (orphaned) */
+                anchor_status?: "anchored" | "orphaned";
+                /** @description Catch-up: only those changed since, and the ids removed since (`deleted`). Pass the `cursor` of the last answer. Older than the removals kept, the answer is the whole list with `full` true: replace rather than merge. */
                 updated_after?: string;
             };
             header?: never;
@@ -2412,7 +2595,55 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     "text/markdown": string;
-                    "application/pdf": string;
+                };
+            };
+        };
+    };
+    teams_documents_annotations_exports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExportJobInRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+        };
+    };
+    teams_documents_annotations_exports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                export_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
                 };
             };
         };
@@ -2516,6 +2747,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+        };
+    };
+    teams_documents_versions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionListOut"];
+                };
+            };
+        };
+    };
+    teams_documents_versions_download_retrieve: {
+        parameters: {
+            query?: {
+                /** @description No attachment header */
+                inline?: boolean;
+            };
+            header?: never;
+            path: {
+                document_id: string;
+                team_id: string;
+                version_number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadOut"];
                 };
             };
         };

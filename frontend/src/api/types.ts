@@ -51,6 +51,8 @@ export type CompletedPart = Schemas['CompletedPartInRequest'];
 export type TagList = Schemas['TagListOut'];
 export type CollectionList = Schemas['CollectionListOut'];
 export type ParseErrorInfo = Schemas['ParseErrorOut'];
+export type DocumentVersion = Schemas['VersionOut'];
+export type VersionList = Schemas['VersionListOut'];
 
 export type UserRef = Schemas['UserRefOut'];
 export type TeamRequest = Schemas['TeamInRequest'];
@@ -75,4 +77,9 @@ export type AnnotationVisibility = Schemas['VisibilityEnum'];
 export type AnnotationAnchors = Schemas['AnchorsOut'];
 export type AnnotationCreateRequest = Schemas['AnnotationCreateInRequest'];
 export type AnnotationUpdateRequest = Schemas['PatchedAnnotationUpdateInRequest'];
+/** An annotated-PDF export: made in the background, then downloaded from `download_url`. */
+export type AnnotationExport = Schemas['ExportOut'];
 export type Reply = Schemas['ReplyOut'];
+export type UserNotification = Schemas['NotificationOut'];
+export type NotificationPage = Schemas['NotificationPageOut'];
+export type NotificationReadResult = Schemas['NotificationReadOut'];

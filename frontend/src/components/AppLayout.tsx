@@ -6,6 +6,7 @@ import { teamUrl, useOptionalCurrentTeam } from '../teams/currentTeam';
 import { PendingInvitationBanner } from '../teams/PendingInvitationBanner';
 import { TeamSwitcher } from '../teams/TeamSwitcher';
 import { Button } from './Button';
+import { NotificationBell } from './NotificationBell';
 
 /** The frame around every signed-in page. */
 export function AppLayout() {
@@ -40,6 +41,7 @@ export function AppLayout() {
           <NavLink to="/account">Account</NavLink>
         </nav>
         <div className="app-user">
+          {team && <NotificationBell teamId={team.id} />}
           <span className="app-user-name" title={user.email}>
             {user.display_name || user.email}
           </span>

@@ -31,6 +31,7 @@ function doc(id: string, changes: Partial<DocumentSummary> = {}): DocumentSummar
     collections: [],
     created_at: '2025-01-31T09:30:00Z',
     updated_at: '2025-01-31T09:30:00Z',
+    version: 1,
     ...changes,
   };
 }

@@ -36,6 +36,8 @@ export interface UploadItem {
   readonly error: UploadFailure | null;
   readonly uploadId: string | null;
   readonly document: DocumentSummary | null;
+  /** The document this file becomes a new version of; null for a new document. */
+  readonly versionOf: string | null;
 }
 
 export interface UploadQueueOptions {
@@ -95,8 +97,11 @@ export class UploadQueue {
   /** The rows, oldest first; a new array after every change. */
   getSnapshot = (): readonly UploadItem[] => this.items;
 
-  /** Queue files (from a drop or the file picker); plainly non-PDF files are refused at once. */
-  add(files: Iterable<File>): void {
+  /**
+   * Queue files (from a drop or the file picker); plainly non-PDF files are refused at once. With
+   * `versionOf`, each file is uploaded as a new version of that document. Returns the new rows' keys.
+   */
+  add(files: Iterable<File>, { versionOf = null }: { versionOf?: string | null } = {}): string[] {
     const added: UploadItem[] = [];
     for (const file of files) {
       const pdf = looksLikePdf(file);
@@ -110,13 +115,15 @@ export class UploadQueue {
         error: pdf ? null : { code: 'not_a_pdf', detail: `${file.name} is not a PDF file.` },
         uploadId: null,
         document: null,
+        versionOf,
       });
     }
-    if (added.length === 0) return;
+    if (added.length === 0) return [];
     this.items = [...this.items, ...added];
     this.emit();
     for (const item of added) if (item.phase === 'rejected') this.options.onSettled?.(item, 'rejected');
     this.pump();
+    return added.map((item) => item.key);
   }
 
   /** Stop an upload that has not reached the server's checks; what storage holds of it is dropped. */
@@ -198,6 +205,7 @@ export class UploadQueue {
         filename: item.name,
         size: item.size,
         content_type: item.file.type,
+        ...(item.versionOf ? { document: item.versionOf } : {}),
       });
       uploadId = ticket.id;
       if (running.cancelled) {

@@ -32,6 +32,7 @@ const DOCUMENT: DocumentDetail = {
   collections: [],
   created_at: '2025-02-01T10:00:00Z',
   updated_at: '2025-02-01T10:00:00Z',
+  version: 1,
   metadata: null,
   outline: [
     { title: 'Introduction', page_index: 0, children: [] },

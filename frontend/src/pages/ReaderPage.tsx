@@ -6,6 +6,7 @@ import { Button } from '../components/Button';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { PdfReader } from '../reader/PdfReader';
 import { ReaderHeader } from '../reader/ReaderHeader';
+import { useNewVersion } from '../reader/useNewVersion';
 import { teamUrl, useCurrentTeam } from '../teams/currentTeam';
 import '../reader/reader.css';
 
@@ -16,6 +17,7 @@ export function ReaderPage() {
   const detail = useDocument(team.id, documentId);
   const document = detail.data;
   useDocumentTitle(document?.title || 'Document');
+  useNewVersion(team.id, document);
   const libraryUrl = teamUrl(team.id);
 
   let body;
@@ -41,7 +43,8 @@ export function ReaderPage() {
         </p>
       );
   } else if (document.state === 'ready') {
-    body = <PdfReader teamId={team.id} document={document} />;
+    // A new version is another file: the reader opens it afresh.
+    body = <PdfReader key={document.version} teamId={team.id} document={document} />;
   } else if (document.state === 'failed') {
     body = (
       <div className="page-status">

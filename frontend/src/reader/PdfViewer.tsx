@@ -23,6 +23,8 @@ interface PdfViewerProps {
   onReload: () => void;
   /** A panel beside the pages (the annotations), toggled from the toolbar. */
   sidebar?: { id: string; label: string; open: boolean; onToggle: () => void; content: ReactNode };
+  /** More controls for the toolbar (the annotation tools). */
+  tools?: ReactNode;
 }
 
 const OUTLINE_ID = 'reader-outline';
@@ -32,7 +34,7 @@ const KEEP = '300% 0px';
 
 /** The pages in one scrolling column, with the toolbar and the outline beside them. */
 export function PdfViewer(props: PdfViewerProps) {
-  const { document, outline, pagesWithoutText, onPageChange, onReload, sidebar } = props;
+  const { document, outline, pagesWithoutText, onPageChange, onReload, sidebar, tools } = props;
   const location = useLocation();
   const viewportRef = useRef<HTMLDivElement>(null);
   const viewport = useElementSize(viewportRef);
@@ -186,6 +188,7 @@ export function PdfViewer(props: PdfViewerProps) {
             label: sidebar.label,
           }
         }
+        tools={tools}
       />
       {pagesWithoutText.length > 0 && (
         <p className="reader-banner" role="note">

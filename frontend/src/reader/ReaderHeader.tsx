@@ -3,8 +3,11 @@ import { Link, useNavigate } from 'react-router';
 import type { ApiError } from '../api/client';
 import { getDownloadUrl } from '../api/documents';
 import type { DocumentDetail } from '../api/types';
+import { ExportMenu } from '../annotations/ExportMenu';
 import { Button } from '../components/Button';
 import { DocumentEditDialog, useCanEditDocument } from '../library/DocumentEditDialog';
+import { VersionsButton } from '../library/VersionsDialog';
+import { PresenceAvatars } from './PresenceAvatars';
 
 interface ReaderHeaderProps {
   teamId: string;
@@ -59,6 +62,7 @@ export function ReaderHeader({ teamId, libraryUrl, document }: ReaderHeaderProps
           </p>
         )}
       </div>
+      {document?.state === 'ready' && <PresenceAvatars documentId={document.id} />}
       {document && (
         <Button
           variant="secondary"
@@ -69,6 +73,8 @@ export function ReaderHeader({ teamId, libraryUrl, document }: ReaderHeaderProps
           Download PDF
         </Button>
       )}
+      {document?.state === 'ready' && <ExportMenu teamId={teamId} documentId={document.id} />}
+      {document && <VersionsButton teamId={teamId} document={document} />}
       {document && canEdit && (
         <Button variant="secondary" onClick={() => setEditing(true)}>
           Edit

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { PageNumberInput } from './PageNumberInput';
 import { ZOOM_PRESETS, formatPercent, zoomIn, zoomOut, MAX_SCALE, MIN_SCALE, type ZoomMode } from './zoom';
 
@@ -13,6 +14,8 @@ interface ReaderToolbarProps {
   outline?: { open: boolean; controls: string; onToggle: () => void };
   /** The annotations' sidebar, when the reader has one. */
   sidebar?: { open: boolean; controls: string; onToggle: () => void; label: string };
+  /** Tools that act on the pages (the Area tool). */
+  tools?: ReactNode;
 }
 
 export function ReaderToolbar({
@@ -24,6 +27,7 @@ export function ReaderToolbar({
   onZoom,
   outline,
   sidebar,
+  tools,
 }: ReaderToolbarProps) {
   const custom = typeof zoom === 'number' && !ZOOM_PRESETS.includes(zoom);
   return (
@@ -50,6 +54,7 @@ export function ReaderToolbar({
           {sidebar.label}
         </button>
       )}
+      {tools}
       <div className="reader-toolbar-group">
         <button
           type="button"

@@ -35,6 +35,8 @@ const ANNOTATION = {
   created_at: '2025-03-01T10:00:00Z',
   updated_at: '2025-03-01T10:00:00Z',
   replies: [],
+  anchor_status: 'anchored',
+  anchor_version: 1,
 } satisfies Annotation;
 const REPLY = {
   id: 'r1',
@@ -51,7 +53,12 @@ const event = (type: string, fields: object) => ({ type, team_id: TEAM.id, docum
 function setup() {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
   queryClient.setQueryData(authKeys.me, USER);
-  queryClient.setQueryData<AnnotationList>(LIST, { results: [] });
+  queryClient.setQueryData<AnnotationList>(LIST, {
+    results: [],
+    deleted: { annotations: [], replies: [] },
+    cursor: '2025-03-01T09:00:00Z',
+    full: true,
+  });
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
   );

@@ -30,6 +30,7 @@ const doc = {
   collections: [],
   created_at: '2025-01-31T09:30:00Z',
   updated_at: '2025-01-31T09:30:00Z',
+  version: 1,
 };
 
 function progress(documentId: string, changes: object = {}) {

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { applyAnnotationEvent } from '../api/annotations';
 import { authKeys } from '../api/auth';
 import { documentKeys, libraryKeys, patchCachedDocument } from '../api/documents';
+import { applyNotificationEvent } from '../api/notifications';
 import {
   CLOSE_MEMBERSHIP_ENDED,
   CLOSE_UNAUTHENTICATED,
@@ -10,6 +11,7 @@ import {
   type DocumentProgressEvent,
   type DocumentSubscription,
   type LiveEvent,
+  type PresenceMessage,
 } from '../api/events';
 import { teamKeys } from '../api/teams';
 
@@ -27,9 +29,12 @@ export function liveSocketUrl(location: Pick<Location, 'protocol' | 'host'> = wi
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/`;
 }
 
-/** Every cached query of every team's documents: lists, details, pages. */
+/** Every cached query of every team's documents (lists, details, pages) and the notifications. */
 const isDocumentQuery = ({ queryKey }: { queryKey: readonly unknown[] }) =>
-  queryKey[0] === 'teams' && queryKey[2] === 'documents';
+  queryKey[0] === 'teams' && (queryKey[2] === 'documents' || queryKey[2] === 'notifications');
+
+/** Presence entries expire after 30 s on the server (documents/presence.py) unless pinged. */
+export const PRESENCE_PING_MS = 10_000;
 
 // Refetches triggered by events never cancel one already running (a burst would starve it).
 const NO_CANCEL = { cancelRefetch: false } as const;
@@ -80,6 +85,9 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
     case 'reply.deleted':
       applyAnnotationEvent(queryClient, event);
       break;
+    case 'notification.created':
+      applyNotificationEvent(queryClient, event);
+      break;
   }
   for (const listener of listeners) listener(event);
 }
@@ -89,10 +97,24 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
 
 /** Open documents, counted (two views of one document join it once). Sent again on every connection. */
 const joined = new Map<string, number>();
+/** The page (0-based) each open document shows, sent with the join and on every change (presence). */
+const pages = new Map<string, number>();
 const listeners = new Set<(event: LiveEvent) => void>();
 let openSocket: WebSocket | null = null;
 
-function sendSubscription(message: DocumentSubscription): void {
+function joinMessage(documentId: string): DocumentSubscription {
+  const page = pages.get(documentId);
+  return { type: 'document.join', document_id: documentId, ...(page !== undefined && { page }) };
+}
+
+/** Tells the viewers of `documentId` which page (0-based) this tab shows; sent now if joined. */
+export function setDocumentPage(documentId: string, page: number): void {
+  if (pages.get(documentId) === page) return;
+  pages.set(documentId, page);
+  if (joined.has(documentId)) sendSubscription({ type: 'presence.page', document_id: documentId, page });
+}
+
+function sendSubscription(message: DocumentSubscription | PresenceMessage): void {
   // Set once open, cleared on close: a join made meanwhile is sent by the next onopen.
   openSocket?.send(JSON.stringify(message));
 }
@@ -101,7 +123,7 @@ function sendSubscription(message: DocumentSubscription): void {
 export function joinDocument(documentId: string): () => void {
   const count = joined.get(documentId) ?? 0;
   joined.set(documentId, count + 1);
-  if (count === 0) sendSubscription({ type: 'document.join', document_id: documentId });
+  if (count === 0) sendSubscription(joinMessage(documentId));
   return () => {
     const left = (joined.get(documentId) ?? 1) - 1;
     if (left > 0) {
@@ -109,6 +131,7 @@ export function joinDocument(documentId: string): () => void {
       return;
     }
     joined.delete(documentId);
+    pages.delete(documentId);
     sendSubscription({ type: 'document.leave', document_id: documentId });
   };
 }
@@ -144,6 +167,10 @@ export function useLiveUpdates(enabled = true): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let stopped = false;
+    // While a document is open, the server is told every PRESENCE_PING_MS that this tab still is.
+    const pinger = setInterval(() => {
+      if (joined.size > 0) sendSubscription({ type: 'presence.ping' });
+    }, PRESENCE_PING_MS);
 
     const connect = () => {
       timer = undefined;
@@ -152,8 +179,7 @@ export function useLiveUpdates(enabled = true): void {
       current.onopen = () => {
         attempt = 0;
         openSocket = current;
-        for (const documentId of joined.keys())
-          sendSubscription({ type: 'document.join', document_id: documentId });
+        for (const documentId of joined.keys()) sendSubscription(joinMessage(documentId));
         void queryClient.invalidateQueries({ predicate: isDocumentQuery }, NO_CANCEL);
       };
       current.onmessage = (message: MessageEvent) => {
@@ -198,10 +224,13 @@ export function useLiveUpdates(enabled = true): void {
     window.addEventListener('online', onOnline);
     return () => {
       stopped = true;
+      clearInterval(pinger);
       window.removeEventListener('online', onOnline);
       if (timer !== undefined) clearTimeout(timer);
       const open = socket;
       socket = null;
+      // Nothing more is sent on a socket being closed (its close event comes later, if at all).
+      if (openSocket === open) openSocket = null;
       open?.close(1000);
     };
   }, [queryClient, enabled]);

@@ -105,5 +105,9 @@ export function signedInRoutes(detail: object = TEAM_DETAIL): Record<string, Rou
     [`GET /api/v1/teams/${TEAM.id}/documents`]: { body: { next: null, previous: null, results: [] } },
     [`GET /api/v1/teams/${TEAM.id}/tags`]: { body: { results: [] } },
     [`GET /api/v1/teams/${TEAM.id}/collections`]: { body: { results: [] } },
+    // The bell in the top bar: no mentions.
+    [`GET /api/v1/teams/${TEAM.id}/notifications?page_size=20`]: {
+      body: { next: null, previous: null, results: [], unread_count: 0 },
+    },
   };
 }

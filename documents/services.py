@@ -680,7 +680,8 @@ def _store_parsed(document: Document, parsed: "ParsedDocument") -> bool:
     return True
 
 
-_PAGE_FIELDS = ("document", "index", "text", "width", "height", "rotation", "has_text_layer")
+_PAGE_COLUMNS = ("document_id", "index", "text", "width", "height", "rotation", "has_text_layer")
+"""Page's attribute names, which are also its column names."""
 
 
 def _insert_pages(document: Document, pages: "list[ParsedPage]") -> None:
@@ -691,11 +692,10 @@ def _insert_pages(document: Document, pages: "list[ParsedPage]") -> None:
         for page in pages
     ]
     if connection.vendor != "postgresql":  # the embedded SQLite of `make run`
-        Page.objects.bulk_create([Page(**dict(zip(_PAGE_FIELDS, row, strict=True))) for row in rows], batch_size=500)
+        Page.objects.bulk_create([Page(**dict(zip(_PAGE_COLUMNS, row, strict=True))) for row in rows], batch_size=500)
         return
     quote = connection.ops.quote_name
-    column_of = {field.name: str(field.column) for field in Page._meta.concrete_fields}
-    columns = ", ".join(quote(column_of[name]) for name in _PAGE_FIELDS)
+    columns = ", ".join(quote(name) for name in _PAGE_COLUMNS)  # attnames: Page sets no db_column
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY {quote(Page._meta.db_table)} ({columns}) FROM STDIN") as copy,

@@ -488,3 +488,23 @@ def test_a_document_orphaned_while_parsing_is_queued_again_and_parses(
     orphan.refresh_from_db()
     assert (orphan.state, orphan.attempts) == (Document.State.READY, 2)
     assert Document.objects.get(pk=recent.pk).state == Document.State.PARSING
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_pages_are_stored_alike_with_copy_and_with_inserts(
+    vendor: str, stored_document: Callable[..., Document], article: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN PostgreSQL (pages go in with COPY) or the embedded SQLite of `make run` (multi-row INSERTs,
+    here taken on PostgreSQL) WHEN a document is parsed THEN the same page rows are stored."""
+    from django.db import connection
+
+    monkeypatch.setattr(connection, "vendor", vendor)
+    document = stored_document(article)
+    document_parse(document_id=str(document.pk))
+
+    rows = list(
+        Page.objects.filter(document=document).values_list("index", "width", "height", "rotation", "has_text_layer")
+    )
+    assert rows == [(index, 612.0, 792.0, 0, bool(text)) for index, text in enumerate(PAGES)]
+    texts = list(Page.objects.filter(document=document).values_list("text", flat=True))
+    assert [text.split("\n")[0] for text in texts] == [text.split("\n")[0] for text in PAGES]

@@ -26,5 +26,8 @@ def describe_backends() -> list[str]:
         storage_line = f"Storage: S3 bucket {settings.S3_BUCKET} at {settings.S3_ENDPOINT_URL or 'AWS'}"
     else:
         storage_line = f"Storage: local files under {settings.MEDIA_ROOT} (embedded; set S3_BUCKET and S3_*)"
-    email_line = f"E-mail: {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]} backend"
+    if settings.EMAIL_BACKEND == "core.mail.ConsoleBackend":
+        email_line = "E-mail: written to this console, links intact (set EMAIL_BACKEND and EMAIL_* to send it)"
+    else:
+        email_line = f"E-mail: {settings.EMAIL_BACKEND}"
     return [db_line, *redis_lines, storage_line, email_line]

@@ -273,7 +273,7 @@ SESSION_COOKIE_AGE = 14 * 24 * 3600
 # =============================================================================
 # E-mail
 # =============================================================================
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "core.mail.ConsoleBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

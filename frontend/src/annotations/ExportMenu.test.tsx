@@ -59,6 +59,7 @@ describe('ExportMenu', () => {
     await askForThePdf();
 
     expect(await screen.findByRole('button', { name: 'Preparing PDF…' })).toBeDisabled();
+    expect(document.querySelector('details.export-menu')).not.toHaveAttribute('open'); // closed by the choice
     expect(requests[0].body).toEqual({ format: 'pdf' });
     ready = true;
     act(() =>
@@ -87,6 +88,7 @@ describe('ExportMenu', () => {
     await askForThePdf();
 
     expect(await screen.findByRole('alert')).toHaveTextContent('The PDF could not be read to annotate it.');
+    expect(document.querySelector('details.export-menu')).toHaveAttribute('open'); // open again, to say why
     expect(assign).not.toHaveBeenCalled();
   });
 

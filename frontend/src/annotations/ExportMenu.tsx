@@ -92,22 +92,38 @@ interface ExportMenuProps {
 export function ExportMenu({ teamId, documentId }: ExportMenuProps) {
   const { state, start } = usePdfExport(teamId, documentId);
   const preparing = state.phase === 'preparing';
+  const menu = useRef<HTMLDetailsElement>(null);
+  // A choice closes the menu (its summary then says "Preparing PDF…" while the PDF is written).
+  const close = () => {
+    if (menu.current) menu.current.open = false;
+  };
+  // ...and a failure opens it again, to say why.
+  useEffect(() => {
+    if (state.phase === 'failed' && menu.current) menu.current.open = true;
+  }, [state.phase]);
   return (
-    <details className="export-menu">
+    <details className="export-menu" ref={menu}>
       <summary className="button button-secondary">{preparing ? 'Preparing PDF…' : 'Export'}</summary>
       <ul className="export-menu-items">
         <li>
-          <button type="button" disabled={preparing} onClick={() => void start()}>
+          <button
+            type="button"
+            disabled={preparing}
+            onClick={() => {
+              close();
+              void start();
+            }}
+          >
             {preparing ? 'Preparing PDF…' : 'PDF with annotations'}
           </button>
         </li>
         <li>
-          <a href={annotationsExportUrl(teamId, documentId, 'markdown')} download>
+          <a href={annotationsExportUrl(teamId, documentId, 'markdown')} download onClick={close}>
             Annotations as Markdown
           </a>
         </li>
         <li>
-          <a href={annotationsExportUrl(teamId, documentId, 'jsonld')} download>
+          <a href={annotationsExportUrl(teamId, documentId, 'jsonld')} download onClick={close}>
             Annotations as JSON-LD (W3C)
           </a>
         </li>

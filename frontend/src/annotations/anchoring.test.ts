@@ -54,6 +54,15 @@ describe('locateQuote', () => {
     expect(atFirst!.position).toEqual({ start: first, end: first + 'attention'.length });
   });
 
+  it('counts the position in characters, as the server does, not in UTF-16 code units', () => {
+    const stored = 'Let 𝐀 and 𝐁 be matrices; then 𝐀𝐁 is defined.';
+    const anchor = locateQuote(stored, '𝐀𝐁 is defined', 'matrices; then ', '.');
+    const characters = Array.from(stored);
+    const { start, end } = anchor!.position;
+    expect(characters.slice(start, end).join('')).toBe('𝐀𝐁 is defined');
+    expect(anchor!.quote.exact).toBe('𝐀𝐁 is defined');
+  });
+
   it('tolerates spaces that pdf.js adds or leaves out between text runs', () => {
     const anchor = locateQuote(STORED, 'Attention Is AllYou  Need', '', 'The dominant');
     expect(anchor!.quote.exact).toBe('Attention Is All You Need');

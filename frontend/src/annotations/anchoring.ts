@@ -68,6 +68,15 @@ function commonPrefixLength(a: string, b: string): number {
   return n;
 }
 
+/**
+ * A UTF-16 offset into `text` as a number of characters (code points). A TextPositionSelector counts
+ * characters, not JavaScript's code units (W3C Web Annotation, 4.2.5), as the server does: the two differ
+ * after any character outside the BMP, such as the math alphanumerics of unicode-math papers.
+ */
+export function codePointOffset(text: string, utf16Offset: number): number {
+  return Array.from(text.slice(0, utf16Offset)).length;
+}
+
 export interface TextAnchor {
   quote: QuoteSelector;
   position: PositionSelector;
@@ -105,7 +114,7 @@ export function locateQuote(stored: string, selected: string, before = '', after
   // The end is after the whole last character (a surrogate pair is two code units).
   const end = last + (stored.codePointAt(last)! > 0xffff ? 2 : 1);
   return {
-    position: { start, end },
+    position: { start: codePointOffset(stored, start), end: codePointOffset(stored, end) },
     quote: {
       exact: stored.slice(start, end),
       prefix: stored.slice(Math.max(0, start - CONTEXT_LENGTH), start),

@@ -9,13 +9,14 @@ import { threadId } from './AnnotationsProvider';
 import { AssignedTo, AssigneePicker } from './AssigneePicker';
 import { useAnnotationsState } from './context';
 import { Markdown } from './Markdown';
-import { isOrphaned, OrphanedAnnotations } from './OrphanedAnnotations';
+import { isPlaced, OrphanedAnnotations, useCurrentVersion } from './OrphanedAnnotations';
 import { MentionTextarea } from './MentionTextarea';
 import { colourOf } from './PageAnnotations';
 
 /** The document's threads in reading order, with filters and the Note tool. */
 export function AnnotationSidebar() {
-  const { annotations, user, noteMode, setNoteMode, loadError, reload } = useAnnotationsState();
+  const { annotations, user, team, documentId, noteMode, setNoteMode, loadError, reload } =
+    useAnnotationsState();
   const [mine, setMine] = useState(false);
   const [unresolved, setUnresolved] = useState(false);
   const [assignedToMe, setAssignedToMe] = useState(false);
@@ -35,8 +36,9 @@ export function AnnotationSidebar() {
       (!assignedToMe || item.assignee?.id === user.id) &&
       (!author || item.author?.id === author),
   );
-  // Those not placed on the current version of the file have a group of their own, below.
-  const shown = filtered.filter((item) => !isOrphaned(item));
+  // Those not placed on the current version of the file have groups of their own, below.
+  const currentVersion = useCurrentVersion(team.id, documentId);
+  const shown = filtered.filter((item) => isPlaced(item, currentVersion));
 
   return (
     <div className="annotation-sidebar">

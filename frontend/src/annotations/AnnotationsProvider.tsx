@@ -7,6 +7,7 @@ import type { PageCoordinates } from '../reader/engine';
 import { PageOverlayContext } from '../reader/PageView';
 import { subscribeLive, useDocumentLive } from '../realtime/useLiveUpdates';
 import { AnnotationsContext, type AnnotationsState, type Draft } from './context';
+import { isPlaced, useCurrentVersion } from './OrphanedAnnotations';
 import { PageAnnotations } from './PageAnnotations';
 import { SelectionPopover } from './SelectionPopover';
 import './annotations.css';
@@ -50,14 +51,16 @@ export function AnnotationsProvider({ team, documentId, children }: AnnotationsP
   const coordinates = useRef(new Map<number, PageCoordinates>()).current;
   const annotationsRef = useRef(annotations);
   annotationsRef.current = annotations;
+  const versionRef = useRef<number | undefined>(undefined);
+  versionRef.current = useCurrentVersion(team.id, documentId);
 
   const focus = useCallback((id: string, scroll = true) => {
     setSelectedId(id);
     setSidebarOpen(true);
     setFlashId(id);
     const annotation = annotationsRef.current.find((item) => item.id === id);
-    // An orphaned annotation is not on any page of this version: only its thread comes into view.
-    if (scroll && annotation && annotation.anchor_status !== 'orphaned')
+    // One not placed on this version of the file is on none of its pages: only its thread comes into view.
+    if (scroll && annotation && isPlaced(annotation, versionRef.current))
       scrollToAnnotation(id, annotation.page_index);
     // The thread in the sidebar comes into view too.
     requestAnimationFrame(() =>

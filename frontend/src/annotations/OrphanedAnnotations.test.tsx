@@ -123,9 +123,20 @@ describe('OrphanedAnnotations', () => {
     expect(within(item).getAllByRole('button', { name: 'Delete' })).toHaveLength(2);
   });
 
+  it('keeps an annotation still pointing at the version before off the pages until it is re-anchored', async () => {
+    const waiting = annotation({ id: 'a3', anchor_version: 1, anchors: { ...PLACED.anchors } });
+    renderSidebar({ [`GET ${LIST_PATH}`]: { body: { results: [PLACED, waiting] } } });
+    const group = await screen.findByRole('list', { name: 'Threads being placed' });
+    expect(within(group).getAllByRole('listitem')).toHaveLength(1);
+    expect(screen.getByRole('heading', { name: 'Being placed on version 2 (1)' })).toBeInTheDocument();
+    expect(within(screen.getByRole('list', { name: 'Threads' })).getAllByRole('listitem')).toHaveLength(1);
+    expect(screen.queryByRole('list', { name: 'Orphaned threads' })).not.toBeInTheDocument();
+  });
+
   it('shows no group when every annotation is placed', async () => {
     renderSidebar({ [`GET ${LIST_PATH}`]: { body: { results: [PLACED] } } });
     await screen.findByRole('list', { name: 'Threads' });
     expect(screen.queryByRole('list', { name: 'Orphaned threads' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'Threads being placed' })).not.toBeInTheDocument();
   });
 });

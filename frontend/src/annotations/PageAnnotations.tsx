@@ -4,6 +4,7 @@ import type { PageOverlayProps } from '../reader/PageView';
 import { rectsOnPage, simpleCoordinates, toViewportBoxes } from './anchoring';
 import { AreaDrawLayer } from './AreaDrawLayer';
 import { useAnnotationsState } from './context';
+import { isPlaced, useCurrentVersion } from './OrphanedAnnotations';
 
 /** pdf.js's 100%: a PDF point is 1/72 inch, a CSS pixel 1/96. */
 const CSS_PER_POINT = 96 / 72;
@@ -22,23 +23,25 @@ export function colourOf(color: string): string {
  */
 export function PageAnnotations({ page, pageIndex, scale, layer }: PageOverlayProps) {
   const state = useAnnotationsState();
-  const { annotations, selectedId, flashId, focus, coordinates: registry, user } = state;
+  const { annotations, selectedId, flashId, focus, coordinates: registry, user, team, documentId } = state;
+  const currentVersion = useCurrentVersion(team.id, documentId);
   const coordinates = useMemo(
     () =>
       page.coordinates?.(scale) ?? simpleCoordinates(page.size.height / CSS_PER_POINT, scale * CSS_PER_POINT),
     [page, scale],
   );
   const onPage = useMemo(
-    // Orphaned ones (not found in this version of the file) are listed in the sidebar, not drawn.
+    // Those not placed on this version of the file (orphaned, or waiting to be re-anchored on a version
+    // just parsed) are listed in the sidebar, not drawn.
     // A highlight over a page break is drawn on each of its pages (`anchors.continued`).
     () =>
       annotations.filter(
         (item) =>
-          item.anchor_status !== 'orphaned' &&
+          isPlaced(item, currentVersion) &&
           (item.page_index === pageIndex ||
             item.anchors.continued?.some((part) => part.page_index === pageIndex)),
       ),
-    [annotations, pageIndex],
+    [annotations, pageIndex, currentVersion],
   );
   const boxes = useMemo(
     () =>

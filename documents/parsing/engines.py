@@ -219,7 +219,9 @@ _MARKUP_SUBTYPES = frozenset(
 
 def _count_markup_annotations(page: Any) -> int:
     """The page's annotations of the kinds ``embedded`` imports. Most papers carry only links, so knowing
-    this from the parse (it costs ~10 µs a page) spares them a second download and reading of the file."""
+    this from the parse spares them a second download and reading of the file (the import task). It costs
+    ~10 µs an annotation, links included: ~3 ms for a paper full of references, ~6% of the parse on the
+    corpus, against ~35 ms for the import it saves."""
     count = 0
     for index in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
         annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, index)

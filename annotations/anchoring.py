@@ -124,6 +124,28 @@ def place_quote(document: DocumentText, *, exact: str, prefix: str, suffix: str,
     return None
 
 
+def place_span(
+    document: DocumentText, *, head: str, tail: str, prefix: str, suffix: str, page_hint: int, max_pages: int
+) -> Placement | None:
+    """Where a highlight over three or more pages is now. Its quote keeps the text of its first and last
+    pages only (``head`` and ``tail``), so it is found as two parts: ``head`` (exactly, by its prefix), then
+    ``tail`` after it, at most ``max_pages`` pages further on (the one closest to its suffix first). None
+    when either part is gone; the whole quote is then tried like any other."""
+    first, last = normalise(head).text, normalise(tail).text
+    if not first or not last or not document.text:
+        return None
+    start = _exact(document, first, normalise(prefix).text, "", page_hint)
+    if start is None:
+        return None
+    _, limit = document.span_of_pages(document.page_at(start), document.page_at(start) + max_pages)
+    after, best = normalise(suffix).text, None
+    for at in occurrences(document.text, last, start=start + len(first), end=limit):
+        key = (context_score(document.text, at, at + len(last), "", after), -at)
+        if best is None or key > best:
+            best = key
+    return None if best is None else document.placement(start, -best[1] + len(last), fuzzy=False)
+
+
 def _exact(document: DocumentText, needle: str, before: str, after: str, page_hint: int) -> int | None:
     best: tuple[int, int, int] | None = None
     for at in occurrences(document.text, needle):

@@ -252,13 +252,14 @@ def _mark(
     )
 
 
-def pdf_marks(annotations: Iterable[Annotation]) -> list[PdfMark]:
-    """What the annotated copy gets: a /Highlight for each highlight and area mark, a /Text for each
-    note, one mark per page the annotation is on. ``annotations`` come with their people loaded."""
+def pdf_marks(annotations: Iterable[Annotation], *, version: int) -> list[PdfMark]:
+    """What the annotated copy of the file's ``version`` gets: a /Highlight for each highlight and area
+    mark, a /Text for each note, one mark per page the annotation is on. ``annotations`` come with their
+    people loaded."""
     marks: list[PdfMark] = []
     for annotation in annotations:
-        if annotation.anchor_status == AnchorStatus.ORPHANED:
-            continue  # its anchors are those of an earlier version of the file: nowhere on these pages
+        if annotation.anchor_status == AnchorStatus.ORPHANED or annotation.anchor_version != version:
+            continue  # its anchors are those of an earlier version of the file (not re-anchored, or not yet)
         urn = annotation_urn(annotation.pk)
         if annotation.kind == Annotation.Kind.NOTE:
             point = annotation.anchors.get("point")
@@ -306,12 +307,23 @@ def annotation_export_start(*, actor: Membership, document_id: UUID | str) -> An
         state=AnnotationExport.State.PENDING
     )
     export = pending.order_by("-created_at").first()
-    if export is not None:
+    if export is not None and timezone.now() - export.created_at < _stale_after():
         return export
+    if export is not None:  # its task was lost (the broker down when it was sent) or died: a new one
+        annotation_export_finish(
+            export_id=export.pk, code="export_unavailable", detail="This export did not finish; it was started again."
+        )
     export = AnnotationExport.objects.create(team=actor.team, document=document, requested_by=actor.user)
     export_id = str(export.pk)
-    transaction.on_commit(lambda: export_annotated_pdf.delay(export_id))
+    # Robust: if the broker is down, the member gets the pending export now and a new one on the next try.
+    transaction.on_commit(lambda: export_annotated_pdf.delay(export_id), robust=True)
     return export
+
+
+def _stale_after() -> timedelta:
+    """How long a pending export may take before another request starts it again: twice what writing it
+    may take in the sandbox, plus the task's retries' first waits."""
+    return timedelta(seconds=2 * settings.PARSE_MAX_SECONDS + 60)
 
 
 def _limits() -> Limits:
@@ -339,7 +351,7 @@ def annotation_export_run(*, export_id: UUID | str) -> AnnotationExport | None:
     annotations = selectors.annotation_list_for(
         user=export.requested_by, team=export.team, document_id=export.document_id
     )
-    marks = pdf_marks(annotations)
+    marks = pdf_marks(annotations, version=export.document.version)
     storage = get_storage()
     with tempfile.TemporaryDirectory(prefix="scrollkeeper-export-", dir=settings.PARSE_TMP_DIR) as folder:
         source, out = Path(folder) / "original.pdf", Path(folder) / "annotated.pdf"

@@ -16,6 +16,8 @@ BODY_MAX_LENGTH = 20_000
 # Named colours the UI offers; any "#rgb" / "#rrggbb" is accepted too.
 PALETTE = ("yellow", "green", "blue", "pink", "purple", "orange", "red", "grey")
 DEFAULT_COLOR = "yellow"
+MAX_SPAN_PAGES = 10
+"""Pages a highlight may run onto after its first."""
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 

@@ -18,17 +18,20 @@ tries it again. Every annotation that changes gets a new ``version`` and ``updat
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from documents.models import Document, Page
 from documents.parsing import QuoteQuery, Rects
 
 from . import services
-from .anchoring import DocumentText, Placement, place_quote
-from .models import AnchorStatus, Annotation
+from .anchoring import DocumentText, Placement, place_quote, place_span
+from .models import MAX_SPAN_PAGES, AnchorStatus, Annotation
 
 logger = logging.getLogger(__name__)
 
@@ -122,17 +125,34 @@ def annotations_reanchor(*, document_id: UUID | str, locate_rects: RectLocator) 
     return result
 
 
+def documents_with_stale_anchors(*, older_than: timedelta) -> list[UUID]:
+    """Documents whose re-anchoring did not happen: ready for longer than ``older_than`` with annotations
+    still on an earlier version's text (the task was lost with the broker, or gave up). The periodic
+    sweep queues them again; until then the reader lists those annotations apart and exports leave them
+    out."""
+    cutoff = timezone.now() - older_than
+    stale = Annotation.objects.filter(
+        anchor_version__lt=F("document__version"),
+        document__state=Document.State.READY,
+        document__parsed_at__lt=cutoff,
+    )
+    return list(stale.values_list("document_id", flat=True).distinct())
+
+
 def _plan(row: dict[str, Any], text: DocumentText, pages_total: int) -> _Plan:
     anchors: dict[str, Any] = dict(row["anchors"] or {})
     quote = anchors.get("quote")
     if isinstance(quote, dict) and quote.get("exact"):
-        placement = place_quote(
-            text,
-            exact=str(quote["exact"]),
-            prefix=str(quote.get("prefix", "")),
-            suffix=str(quote.get("suffix", "")),
-            page_hint=row["page_index"],
-        )
+        exact, prefix, suffix = str(quote["exact"]), str(quote.get("prefix", "")), str(quote.get("suffix", ""))
+        placement = None
+        parts = _first_and_last_page_parts(exact, anchors, row["page_index"])
+        if parts is not None:
+            placement = place_span(
+                text, head=parts[0], tail=parts[1], prefix=prefix, suffix=suffix,
+                page_hint=row["page_index"], max_pages=MAX_SPAN_PAGES,
+            )  # fmt: skip
+        if placement is None:
+            placement = place_quote(text, exact=exact, prefix=prefix, suffix=suffix, page_hint=row["page_index"])
         if placement is None:
             return _Plan(row["id"], placed=False, page_index=row["page_index"], anchors=anchors)
         anchors["quote"] = {"exact": placement.exact, "prefix": placement.prefix, "suffix": placement.suffix}
@@ -147,6 +167,19 @@ def _plan(row: dict[str, Any], text: DocumentText, pages_total: int) -> _Plan:
     # A note or an area: it stays on its page, if the page is still there.
     last_page = max(row["page_index"], int(anchors.get("page_end", row["page_index"])))
     return _Plan(row["id"], placed=last_page < pages_total, page_index=row["page_index"], anchors=anchors)
+
+
+def _first_and_last_page_parts(exact: str, anchors: dict[str, Any], page_index: int) -> tuple[str, str] | None:
+    """A highlight over three or more pages: the parts of its quote on its first and last pages (the quote
+    holds only those, joined by a line break; ``position.end`` is the last part's length). None otherwise:
+    over one or two pages, the quote is the whole text and is placed as it is."""
+    page_end, position = anchors.get("page_end"), anchors.get("position")
+    if not isinstance(page_end, int) or page_end - page_index < 2 or not isinstance(position, dict):
+        return None
+    tail_length = position.get("end")
+    if not isinstance(tail_length, int) or not 0 < tail_length < len(exact) or exact[-tail_length - 1] != "\n":
+        return None
+    return exact[: -tail_length - 1], exact[-tail_length:]
 
 
 def _rect_queries(placement: Placement) -> list[tuple[bool, QuoteQuery]]:

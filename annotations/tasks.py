@@ -1,6 +1,7 @@
 """Celery tasks of the annotations app: they take ids, call a service and own the retry policy."""
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -83,6 +84,17 @@ def reanchor_annotations(document_id: str) -> dict[str, int]:
 
     result = annotations_reanchor(document_id=document_id, locate_rects=_rects_in_stored_file)
     return {"moved": len(result.moved), "fuzzy": len(result.fuzzy), "orphaned": len(result.orphaned)}
+
+
+@shared_task(acks_late=True)
+def reanchor_stale_documents() -> int:
+    """Every few minutes: re-anchoring that did not happen after a new version (see the selector)."""
+    from .reanchoring import documents_with_stale_anchors
+
+    stale = documents_with_stale_anchors(older_than=timedelta(minutes=5))
+    for document_id in stale:
+        reanchor_annotations.delay(str(document_id))
+    return len(stale)
 
 
 def _rects_in_stored_file(document: "Document", queries: "list[QuoteQuery]") -> "list[Rects | None]":

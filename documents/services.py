@@ -582,7 +582,10 @@ def document_parse(*, document_id: str) -> None:
                 _requeue(document, sender)
                 raise TransientError(f"fetching {document.storage_key}: {exc}") from exc
             try:
-                parsed = parse_in_subprocess(local.name, limits=limits, on_page=on_page)
+                # The team's documents may follow one another in one parsing process (see child._Job).
+                parsed = parse_in_subprocess(
+                    local.name, limits=limits, on_page=on_page, reuse_key=str(document.team_id)
+                )
             except ParseError as exc:
                 _fail(document, code=str(exc.code), message=exc.message)
                 sender.progress(progress_event(document))

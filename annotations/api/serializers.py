@@ -8,6 +8,7 @@ from rest_framework import serializers
 from annotations.models import (
     BODY_MAX_LENGTH,
     DEFAULT_COLOR,
+    MAX_SPAN_PAGES,
     PALETTE,
     AnchorStatus,
     Annotation,
@@ -58,9 +59,6 @@ class RectField(serializers.ListField):
             validators=[_ordered_rect],
             **kwargs,
         )
-
-
-MAX_SPAN_PAGES = 10  # pages a highlight may run onto after its first
 
 
 class ContinuationIn(serializers.Serializer[None]):
@@ -159,6 +157,15 @@ class AnnotationUpdateIn(serializers.Serializer[None]):
 class ListFilterIn(serializers.Serializer[None]):
     updated_after = serializers.DateTimeField(required=False)
     anchor_status = serializers.ChoiceField(choices=AnchorStatus.choices, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A catch-up reports removals from the whole list: one of a filtered list would miss those that
+        # left the filter (an annotation orphaned by a new version) and report those that did not.
+        if "updated_after" in attrs and "anchor_status" in attrs:
+            raise serializers.ValidationError(
+                {"anchor_status": ["Not with updated_after: catch up on the whole list, then filter it."]}
+            )
+        return attrs
 
 
 class ExportIn(serializers.Serializer[None]):

@@ -62,7 +62,7 @@ class AnnotationListCreateApi(TeamScopedApi):
                 OpenApiTypes.STR,
                 enum=list(AnchorStatus.values),
                 description="Only those placed on the current version of the file, or only those that could "
-                "not be placed on it (orphaned)",
+                "not be placed on it (orphaned). Not with `updated_after` (400).",
             ),
         ],
         operation_id="teams_documents_annotations_list",

@@ -30,6 +30,11 @@ def create_first_versions(apps, schema_editor):
             DocumentVersion.objects.bulk_create(batch)
             batch = []
     DocumentVersion.objects.bulk_create(batch)
+    # created_at is auto_now_add: bulk_create gave every row the migration's time. Version 1 dates from
+    # its document's upload.
+    DocumentVersion.objects.update(
+        created_at=models.Subquery(Document.objects.filter(pk=models.OuterRef("document_id")).values("created_at")[:1])
+    )
 
 
 class Migration(migrations.Migration):

@@ -62,6 +62,12 @@ from .wire import (
 
 _PR_SET_PDEATHSIG = 1
 JOB_FAILED_EXIT_CODE = 70  # EX_SOFTWARE: the job died of something it could not even report
+MAX_DOCUMENTS_PER_JOB = 32
+"""A reused job exits after this many documents (its CPU limit is sized for them)."""
+REUSE_MAX_RSS_BYTES = 256 << 20
+"""A job whose memory peaked above this exits after its document rather than wait for another."""
+IDLE_SECONDS = 5.0
+"""An idle job kept for the next document of its key exits when none comes within this time."""
 _NEVER_STARTED = {
     "timed_out": False,
     "exit_code": JOB_FAILED_EXIT_CODE,
@@ -82,18 +88,62 @@ def main() -> None:
         _warm_up(_write_warm_up_pdf(Path(folder) / "warm-up.pdf"))
     gc.freeze()  # what exists now is never collected, so jobs do not copy those pages on write
     spare = _Job.fork(out)
+    idle: _Job | None = None  # a job done with a document, kept for the next one of the same key
     try:
         _write(out, {"ready": os.getpid()})
-        for line in sys.stdin.buffer:
+        requests = _Requests()
+        while (line := requests.next(wait=IDLE_SECONDS if idle is not None else None)) != b"":
+            if line is None:  # nothing came for a while: the idle job's memory goes back
+                _retire(idle)
+                idle = None
+                continue
             request = json.loads(line)
-            job = _hand_over(spare, request, out)
-            spare = _Job.fork(out)  # the next job, ready before its request comes
+            job = idle if idle is not None and idle.takes(request) and idle.hand_over(request) else None
+            if job is None:
+                _retire(idle)
+                idle = None
+                job = _hand_over(spare, request, out)
+                spare = _Job.fork(out)  # the next job, ready before its request comes
+            else:
+                idle = None
             ending = job.wait(limits_from_wire(request["limits"])) if job is not None else _NEVER_STARTED
-            _write(out, {"exit": {"job": request["job"], **ending}}, newline_first=True)
+            if ending is None and job is not None:  # done, and ready for another document of its key
+                idle = job.kept_for(request)
+            else:
+                _write(out, {"exit": {"job": request["job"], **(ending or _NEVER_STARTED)}}, newline_first=True)
     except BrokenPipeError:
         pass  # the worker is gone (killed, or exited without closing us): so are we
     finally:
+        _retire(idle)
         spare.discard()
+
+
+class _Requests:
+    """Request lines from the worker on stdin, read unbuffered so that waiting with a timeout sees every
+    line (a buffered reader may hold a line that ``select`` cannot tell about)."""
+
+    def __init__(self) -> None:
+        self.fd = sys.stdin.fileno()
+        self.buffer = bytearray()
+
+    def next(self, *, wait: float | None) -> bytes | None:
+        """The next line; b"" at end of input (the worker closed us); None if ``wait`` seconds passed
+        without one."""
+        while (newline := self.buffer.find(b"\n")) < 0:
+            if wait is not None and not select.select([self.fd], [], [], wait)[0]:
+                return None
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                return b""
+            self.buffer += chunk
+        line = bytes(self.buffer[: newline + 1])
+        del self.buffer[: newline + 1]
+        return line
+
+
+def _retire(job: "_Job | None") -> None:
+    if job is not None:
+        job.discard()
 
 
 def _hand_over(spare: "_Job", request: dict[str, Any], out: int) -> "_Job | None":
@@ -106,48 +156,74 @@ def _hand_over(spare: "_Job", request: dict[str, Any], out: int) -> "_Job | None
 
 
 class _Job:
-    """A forked process that waits for its one request, seen from the template."""
+    """A forked process that waits for its requests, seen from the template.
 
-    def __init__(self, pid: int, requests: int) -> None:
+    A job parses one document and exits -- unless the request carries a ``reuse`` key (the worker gives
+    the team's id): then, done with it, the job tells the template so and waits, and the next request with
+    the same key and limits is handed to it. A job that has parsed ``MAX_DOCUMENTS_PER_JOB`` documents, or
+    whose memory peaked above ``REUSE_MAX_RSS_BYTES``, exits instead. Reuse spares the fork and the fresh
+    heap (~2,300 page faults a document); a file that subverted pdfium in a job would see the next
+    documents of the same team only, which its members may read anyway.
+    """
+
+    def __init__(self, pid: int, requests: int, done: int) -> None:
         self.pid = pid
         self.requests = requests
+        self.done = done
         self.started = 0.0
+        self.key: str | None = None
+        self.limits: dict[str, Any] | None = None
+        self.documents = 0
 
     @classmethod
     def fork(cls, out: int) -> "_Job":
         template = os.getpid()
         read_end, write_end = os.pipe()
+        done_read, done_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover -- the job; it leaves through os._exit
             code = JOB_FAILED_EXIT_CODE
             try:
-                os.close(write_end)
+                # Only its own pipes: a copy of another job's request pipe would keep that job from ever
+                # seeing the end of its requests.
+                _close_fds_but(read_end, done_write, out)
                 _die_with(template)
-                request = _read_all(read_end)
-                if request:  # none when the template discards its spare on the way out
-                    _job(json.loads(request), out)
+                _serve(read_end, done_write, out)
                 code = 0
             finally:
                 os._exit(code)
         os.close(read_end)
-        return cls(pid, write_end)
+        os.close(done_write)
+        return cls(pid, write_end, done_read)
+
+    def takes(self, request: dict[str, Any]) -> bool:
+        """Whether this (idle) job may parse ``request``: same key, same limits."""
+        return request.get("reuse") is not None and (request["reuse"], request["limits"]) == (self.key, self.limits)
+
+    def kept_for(self, request: dict[str, Any]) -> "_Job":
+        self.key, self.limits = request.get("reuse"), request["limits"]
+        self.documents += 1
+        return self
 
     def hand_over(self, request: dict[str, Any]) -> bool:
-        """Give the job its request; False if it had died before it could take it."""
+        """Give the job a request; False if it had died before it could take it."""
         self.started = time.monotonic()
         try:
             _write(self.requests, request)
         except BrokenPipeError:
+            self._close()
             os.waitpid(self.pid, 0)
             return False
-        finally:
-            os.close(self.requests)
         return True
 
-    def wait(self, limits: Limits) -> dict[str, Any]:
-        """Wait for the job to end; kill it when its time budget runs out, or when the worker is gone (no one
-        is left to read its result). How it ended."""
-        ended = _wait_for_exit(self.pid, timeout=limits.max_seconds - (time.monotonic() - self.started))
+    def wait(self, limits: Limits) -> dict[str, Any] | None:
+        """Wait for the job to be done with its document (None: it waits for another) or to end; kill it
+        when its time budget runs out, or when the worker is gone (no one is left to read its result).
+        How it ended."""
+        ended = _wait_for_job(self, timeout=limits.max_seconds - (time.monotonic() - self.started))
+        if ended == "done":
+            return None
+        self._close()
         if ended != "exited":
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
@@ -161,51 +237,104 @@ class _Job:
         }
 
     def discard(self) -> None:
-        os.close(self.requests)  # end of file: the job exits without a request
-        os.waitpid(self.pid, 0)
+        """End of its requests: the job exits (a spare without having had any)."""
+        self._close()
+        with contextlib.suppress(ChildProcessError):  # already reaped: it died taking a request
+            os.waitpid(self.pid, 0)
+
+    def _close(self) -> None:
+        for fd in (self.requests, self.done):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
-def _wait_for_exit(pid: int, *, timeout: float) -> Literal["exited", "timed out", "orphaned"]:
-    """Wait until ``pid`` exits, ``timeout`` s pass, or the worker closes our stdin (it died).
+def _close_fds_but(*keep: int) -> None:  # pragma: no cover -- runs in the forked job
+    """Close every descriptor above stderr but ``keep``."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            with contextlib.suppress(OSError):  # the listing's own descriptor, closed by now
+                os.close(fd)
+
+
+def _serve(requests: int, done: int, out: int) -> None:  # pragma: no cover -- runs in the forked job
+    """The job's life: requests, one per line, until the template closes the pipe or it may not go on."""
+    confined = False
+    with os.fdopen(requests, "rb") as lines:
+        for line in lines:
+            request = json.loads(line)
+            succeeded = _job(request, out, reused=confined)
+            confined = True
+            if not (succeeded and _reusable(request)):  # after a file that failed, a fresh process
+                return
+            os.write(done, b".")  # after the result: the template may hand over the next document
+
+
+def _reusable(request: dict[str, Any]) -> bool:  # pragma: no cover -- runs in the forked job
+    global _documents_done
+    _documents_done += 1
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return request.get("reuse") is not None and _documents_done < MAX_DOCUMENTS_PER_JOB and peak < REUSE_MAX_RSS_BYTES
+
+
+_documents_done = 0
+
+
+def _wait_for_job(job: _Job, *, timeout: float) -> Literal["done", "exited", "timed out", "orphaned"]:
+    """Wait until the job says it is done with its document, exits, ``timeout`` s pass, or the worker
+    closes our stdin (it died).
 
     A pidfd wakes us the moment the job exits: no polling. Stdin is watched for hang-up only (event mask
     0): the worker may already have sent its next request, which is data, not a reason to stop.
     """
-    pidfd = os.pidfd_open(pid)
+    pidfd = os.pidfd_open(job.pid)
     try:
         poller = select.poll()
         poller.register(pidfd, select.POLLIN)
+        poller.register(job.done, select.POLLIN)
         poller.register(sys.stdin.fileno(), 0)
         events = dict(poller.poll(max(0, math.ceil(timeout * 1000))))
     finally:
         os.close(pidfd)
-    if pidfd in events:
+    if job.done in events and events[job.done] & select.POLLIN and os.read(job.done, 1):
+        return "done"
+    if pidfd in events or job.done in events:  # its end of the done pipe closed: it exited
         return "exited"
     return "orphaned" if events else "timed out"
 
 
-def _job(request: dict[str, Any], out: int) -> None:  # pragma: no cover -- runs in the forked job
+def _job(request: dict[str, Any], out: int, *, reused: bool) -> bool:  # pragma: no cover -- in the job
+    """Run one request and write its result or error; whether it succeeded."""
     limits = limits_from_wire(request["limits"])
-    _confine(limits)
+    if reused:
+        _renew_cpu_budget(limits)
+    else:
+        _confine(limits)
 
     def on_page(done: int, total: int) -> None:
         _write(out, {"progress": [done, total]})
 
     try:
         if request.get("task") == "annotations":
-            line = encode({"result": annotations_to_wire(read_embedded_annotations(request["path"], limits))})
+            result: Any = annotations_to_wire(read_embedded_annotations(request["path"], limits))
         elif request.get("task") == "annotate":
             marks = marks_from_wire(request["marks"])
-            line = encode({"result": {"written": write_annotated_pdf(request["path"], request["out"], marks, limits)}})
+            result = {"written": write_annotated_pdf(request["path"], request["out"], marks, limits)}
         elif request.get("task") == "rects":
-            line = encode({"result": quote_rects(request["path"], quotes_from_wire(request["quotes"]), limits)})
+            result = quote_rects(request["path"], quotes_from_wire(request["quotes"]), limits)
         else:
-            line = encode({"result": document_to_wire(parse_pdf(request["path"], limits, on_page=on_page))})
+            result = document_to_wire(parse_pdf(request["path"], limits, on_page=on_page))
+        line = encode({"result": result, "pid": os.getpid()})
     except ParseError as error:
-        line = encode({"error": error_to_wire(error)})
+        line = encode({"error": error_to_wire(error), "pid": os.getpid()})
     except MemoryError:  # encoding a large result can hit the cap too
-        line = encode({"error": error_to_wire(ParseError(ErrorCode.TOO_LARGE, "The result is too large."))})
+        too_large = ParseError(ErrorCode.TOO_LARGE, "The result is too large.")
+        line = encode({"error": error_to_wire(too_large), "pid": os.getpid()})
+    else:
+        _send(out, line)
+        return True
     _send(out, line)
+    return False
 
 
 def _die_with(template: int) -> None:  # pragma: no cover -- runs in the forked job
@@ -216,17 +345,26 @@ def _die_with(template: int) -> None:  # pragma: no cover -- runs in the forked 
 
 
 def _confine(limits: Limits) -> None:  # pragma: no cover -- runs in the forked job
-    """Caps for one hostile file: address space, CPU time (a backstop to the template's wall clock), no
-    core dumps, nothing to read on stdin. (Not ``RLIMIT_FSIZE``: it would kill a job for a warning written
-    to a worker's stderr that is redirected to a file.)"""
+    """Caps for hostile files: address space, CPU time (a backstop to the template's wall clock, renewed
+    for each document of a reused job), no core dumps, nothing to read on stdin. (Not ``RLIMIT_FSIZE``:
+    it would kill a job for a warning written to a worker's stderr that is redirected to a file.)"""
     memory = limits.max_memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = math.ceil(limits.max_seconds) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
+    per_document = math.ceil(limits.max_seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (per_document, per_document * MAX_DOCUMENTS_PER_JOB + 2))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
+
+
+def _renew_cpu_budget(limits: Limits) -> None:  # pragma: no cover -- runs in the forked job
+    """The next document of a reused job gets the same CPU budget as the first (the limit counts the
+    process's whole life)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + limits.max_seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (min(soft, hard), hard))
 
 
 def _write_warm_up_pdf(path: Path) -> Path:

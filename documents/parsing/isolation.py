@@ -74,6 +74,8 @@ class SubprocessParser:
         self._python = python
         self._template: _Template | None = None
         self._lock = threading.Lock()
+        self.last_job_pid: int | None = None
+        """The process that gave the last result (for monitoring, and to see reuse at work)."""
         _live_parsers.add(self)
 
     @property
@@ -88,11 +90,20 @@ class SubprocessParser:
             self._running_template()
 
     def parse(
-        self, path: str | PathLike[str], *, limits: Limits = DEFAULT_LIMITS, on_page: ProgressCallback | None = None
+        self,
+        path: str | PathLike[str],
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        on_page: ProgressCallback | None = None,
+        reuse_key: str | None = None,
     ) -> ParsedDocument:
         """Parse ``path`` in a child process. Raises ``ParseError``, ``ParserUnavailable``, ``OSError`` when
-        the file cannot be read, or whatever ``on_page`` raises."""
-        return self._run(path, {}, limits, on_page, document_from_wire)
+        the file cannot be read, or whatever ``on_page`` raises.
+
+        Documents given the same ``reuse_key`` (the worker gives the team's id) may be parsed one after the
+        other by the same child process, sparing the start of a fresh one; see ``child._Job``."""
+        task = {"reuse": reuse_key} if reuse_key is not None else {}
+        return self._run(path, task, limits, on_page, document_from_wire)
 
     def read_annotations(
         self, path: str | PathLike[str], *, limits: Limits = DEFAULT_LIMITS
@@ -141,7 +152,9 @@ class SubprocessParser:
                 template = self._restart_template()
                 job = template.submit(request)
             try:
-                verdict = _Job(template, job, limits, on_page, decode).verdict()
+                reading = _Job(template, job, limits, on_page, decode)
+                verdict = reading.verdict()
+                self.last_job_pid = reading.pid
             except BaseException:
                 # Whatever interrupted the exchange (the template stuck or dead, on_page raising, Celery's
                 # soft time limit), the template is mid-job: it is killed, with its job, and replaced later.
@@ -216,10 +229,14 @@ def annotate_in_subprocess(
 
 
 def parse_in_subprocess(
-    path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS, *, on_page: ProgressCallback | None = None
+    path: str | PathLike[str],
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    on_page: ProgressCallback | None = None,
+    reuse_key: str | None = None,
 ) -> ParsedDocument:
     """Parse the PDF at ``path`` (a local file) in a resource-capped child process; see ``SubprocessParser``."""
-    return default_parser().parse(path, limits=limits, on_page=on_page)
+    return default_parser().parse(path, limits=limits, on_page=on_page, reuse_key=reuse_key)
 
 
 def _forget_inherited_templates() -> None:
@@ -366,9 +383,9 @@ def _child_environment() -> dict[str, str]:
 
 class _Job:
     """Reads one job's events: progress to ``on_page``, then its result or error -- or, when it died without
-    one, how it ended. The template reports every job's end, but once a job has given its result that
-    report is not waited for (the job is exiting, off the critical path); it is read and passed over at
-    the start of the next job."""
+    one, how it ended. The template reports the end of every job that ends, but once a job has given its
+    result that report is not waited for (the job is exiting, off the critical path, or kept for the next
+    document of its key); it is read and passed over at the start of the next job."""
 
     def __init__(
         self,
@@ -384,6 +401,8 @@ class _Job:
         self.limits = limits
         self.on_page = on_page
         self.deadline = time.monotonic() + limits.max_seconds + GRACE_SECONDS
+        self.pid: int | None = None
+        """The job process that answered (``pid`` of its result or error line)."""
         # Every character may take 4 bytes of UTF-8 plus the JSON around the pages.
         self.max_line_bytes = 4 * limits.max_text_chars + (16 << 20)
 
@@ -410,6 +429,7 @@ class _Job:
                 self._report(progress)
                 progress = None
             if "result" in event or "error" in event:
+                self.pid = event.get("pid") if isinstance(event.get("pid"), int) else None
                 return _verdict_from_wire(event, self.decode)
             if "exit" in event and event["exit"].get("job") == self.job:
                 return _error_for_exit(event["exit"], self.limits)

@@ -181,6 +181,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-mention-digests": {"task": "annotations.tasks.send_mention_digests", "schedule": 300.0},
     "prune-annotation-tombstones": {"task": "annotations.tasks.prune_tombstones", "schedule": 86400.0},
     "clean-annotation-exports": {"task": "annotations.tasks.clean_exports", "schedule": 3600.0},
+    "reanchor-stale-documents": {"task": "annotations.tasks.reanchor_stale_documents", "schedule": 600.0},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

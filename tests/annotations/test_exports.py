@@ -277,6 +277,25 @@ def test_every_role_may_export_and_a_second_request_while_pending_gets_the_same_
     assert AnnotationExport.objects.filter(document=document).count() == len(Role)
 
 
+def test_an_export_stuck_pending_is_failed_and_started_again(lab: Lab, tmp_path: Path) -> None:
+    """GIVEN an export whose task was lost (pending for longer than writing it may take) WHEN the member
+    asks again THEN the stuck one ends failed and a new one is started, instead of the member waiting for
+    it until it expires."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    stuck = _start_pdf_export(lab, document, Role.EDITOR).json()["id"]
+    AnnotationExport.objects.filter(pk=stuck).update(created_at=timezone.now() - timedelta(hours=1))
+
+    again = _start_pdf_export(lab, document, Role.EDITOR)
+
+    assert again.status_code == 202
+    assert again.json()["id"] != stuck
+    assert AnnotationExport.objects.get(pk=stuck).state == AnnotationExport.State.FAILED
+
+
 def test_a_hostile_file_fails_cleanly_with_a_code(lab: Lab, tmp_path: Path) -> None:
     """GIVEN a document whose stored file was swapped for a broken one after its parse WHEN its annotated
     PDF is made THEN the sandbox's error ends the export failed with a code and a detail, and the next

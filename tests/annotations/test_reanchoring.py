@@ -217,6 +217,10 @@ def test_what_cannot_be_placed_is_orphaned_never_deleted(
     assert {item["anchor_status"] for item in listed} == {"orphaned"}
     assert client.get(url, {"anchor_status": "anchored"}).json()["results"][0]["id"] == str(note_kept.pk)
     assert client.get(url, {"anchor_status": "lost"}).json()["code"] == "invalid"
+    # A catch-up is of the whole list: its removals would be wrong for a filtered one.
+    both = client.get(url, {"anchor_status": "orphaned", "updated_after": "2026-01-01T00:00:00Z"})
+    assert (both.status_code, both.json()["code"]) == (400, "invalid")
+    assert "anchor_status" in both.json()["fields"]
     reply = client.post(f"{url}/{gone.pk}/replies", {"body": "Where did it go?"}, format="json")
     assert reply.status_code == 201
     admin = APIClient()
@@ -350,8 +354,13 @@ def test_the_annotated_pdf_leaves_orphaned_annotations_out(lab: Lab, document: D
     """Their rectangles are those of an earlier file: drawn on the new one they would mark other words."""
     moved = _highlight(lab.editor, document, 1, "light cone of an event")
     _highlight(lab.editor, document, 2, "gravitational lensing")
-    _reanchor(_new_version(lab.editor, document, v2))
-    marks = pdf_marks(annotation_list_for(user=lab.editor.user, team=lab.team, document_id=document.pk))
+    _new_version(lab.editor, document, v2)
+    waiting = annotation_list_for(user=lab.editor.user, team=lab.team, document_id=document.pk)
+    assert pdf_marks(waiting, version=document.version) == []  # not yet re-anchored: on version 1's text
+    _reanchor(document)
+    marks = pdf_marks(
+        annotation_list_for(user=lab.editor.user, team=lab.team, document_id=document.pk), version=document.version
+    )
     assert [(mark.name, mark.page_index) for mark in marks] == [(annotation_urn(moved.pk), 2)]
 
 
@@ -417,3 +426,57 @@ def test_a_highlight_over_a_page_break_is_placed_over_the_new_one_with_rectangle
     results = word_rect(v2, 2, "Results")
     assert tail[0] == pytest.approx(results[0], abs=0.5)
     assert tail[2] == pytest.approx(results[2], abs=0.5)
+
+
+def test_a_highlight_over_three_pages_is_placed_whole(lab: Lab, tmp_path: Path) -> None:
+    """GIVEN a highlight from the end of page 1 over all of page 2 to the start of page 3 (its quote holds
+    the first and last pages' parts only) WHEN version 2 adds a page in front THEN it spans pages 2 to 4,
+    found exactly -- not shrunk to its first page by an approximate match."""
+    pages = [
+        "Introduction. The argument starts here and runs on",
+        "through a whole page of derivations that nobody quotes twice.",
+        "until it ends right here. Then the next section begins.",
+    ]
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "v1.pdf", pages), uploaded_by=lab.editor.user)
+    first, last = document.pages.get(index=0).text, document.pages.get(index=2).text
+    start, end = first.index("The argument"), last.index("ends right here") + len("ends right here")
+    highlight = services.annotation_create(
+        actor=lab.editor,
+        document_id=document.pk,
+        kind="highlight",
+        page_index=0,
+        anchors={
+            "quote": {"exact": first[start:] + "\n" + last[:end], "prefix": first[:start], "suffix": last[end:]},
+            "position": {"start": start, "end": end},
+            "rects": [[1.0, 2.0, 3.0, 4.0]],
+            "page_end": 2,
+        },
+    )
+
+    _new_version(lab.editor, document, pdfs.write_pdf(tmp_path / "v2.pdf", ["A preface.", *pages]))
+    assert _reanchor(document) == {"moved": 1, "fuzzy": 0, "orphaned": 0}
+
+    moved = Annotation.objects.get(pk=highlight.pk)
+    assert (moved.page_index, moved.anchors["page_end"]) == (1, 3)
+    assert moved.anchors["position"] == {"start": start, "end": end}
+    assert moved.anchors["continued"][0]["page_index"] == 3
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_a_lost_reanchoring_is_queued_again_by_the_sweep(lab: Lab, document: Document, v2: Path) -> None:
+    """GIVEN a new version whose re-anchoring task never ran (the broker was down) WHEN the periodic sweep
+    runs a while later THEN that document's annotations are placed; a fresh parse is left to its own task."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from annotations.tasks import reanchor_stale_documents
+
+    highlight = _highlight(lab.editor, document, 1, "light cone of an event")
+    _new_version(lab.editor, document, v2)
+    assert reanchor_stale_documents() == 0  # parsed just now: its own task is on its way
+
+    Document.objects.filter(pk=document.pk).update(parsed_at=timezone.now() - timedelta(minutes=10))
+    assert reanchor_stale_documents() == 1
+    assert Annotation.objects.get(pk=highlight.pk).anchor_version == 2
+    assert reanchor_stale_documents() == 0

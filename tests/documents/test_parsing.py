@@ -282,6 +282,60 @@ def test_an_xobject_fan_out_runs_out_of_time(isolated: SubprocessParser, tmp_pat
     assert isolated.parse(article).page_count == 3
 
 
+def test_a_team_s_documents_follow_one_another_in_one_process_and_other_teams_get_their_own(
+    isolated: SubprocessParser, article: Path
+) -> None:
+    """GIVEN documents parsed one after the other WHEN they share a reuse key (the worker gives the team's
+    id) THEN one job process parses them; another key, or none, gets a process of its own."""
+
+    def job_of(key: str | None) -> int | None:
+        assert isolated.parse(article, reuse_key=key).page_count == 3
+        return isolated.last_job_pid
+
+    first = job_of("team-a")
+    assert job_of("team-a") == first
+    assert job_of("team-a") == first
+    other = job_of("team-b")
+    assert other != first
+    assert job_of("team-b") == other
+    unshared = job_of(None)
+    assert unshared not in {first, other}
+    assert job_of(None) != unshared
+    assert job_of("team-a") not in {first, other}  # team A's job was let go when team B's document came
+
+
+def test_after_a_file_that_failed_the_next_document_gets_a_fresh_process(
+    isolated: SubprocessParser, tmp_path: Path, article: Path
+) -> None:
+    """GIVEN a team's job process that has just refused a file (junk, then one that runs out of time)
+    WHEN the team's next document comes THEN a new process parses it: no state of a hostile file's
+    parse is carried over, and a reused process keeps the time budget of a fresh one."""
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 64)
+    fan_out = pdfs.xobject_fan_out(tmp_path / "fan-out.pdf", depth=7, width=10, pages=30)
+
+    assert isolated.parse(article, reuse_key="team-c").page_count == 3
+    reused = isolated.last_job_pid
+    with pytest.raises(ParseError):
+        isolated.parse(junk, reuse_key="team-c")
+    assert isolated.last_job_pid == reused  # the refusal came from the kept process
+    assert isolated.parse(article, reuse_key="team-c").page_count == 3
+    assert isolated.last_job_pid != reused
+
+    one_second = Limits(max_seconds=1)
+    assert isolated.parse(article, limits=one_second, reuse_key="team-c").page_count == 3
+    kept = isolated.last_job_pid
+    assert kept is not None
+    started = time.monotonic()
+    with pytest.raises(ParseError) as raised:
+        isolated.parse(fan_out, limits=one_second, reuse_key="team-c")  # same key and limits: the kept job
+    assert raised.value.code == ErrorCode.TIMEOUT
+    assert time.monotonic() - started < 4
+    with pytest.raises(ProcessLookupError):  # it was the one killed at the budget
+        os.kill(kept, 0)
+    assert isolated.parse(article, limits=one_second, reuse_key="team-c").page_count == 3
+
+
 def test_an_exception_from_on_page_reaches_the_caller(isolated: SubprocessParser, article: Path) -> None:
     """The worker's own errors (a lost database, Celery's soft time limit) are not the document's fault."""
 

@@ -2311,7 +2311,7 @@ export interface operations {
     teams_documents_annotations_list: {
         parameters: {
             query?: {
-                /** @description Only those placed on the current version of the file, or only those that could not be placed on it (orphaned) */
+                /** @description Only those placed on the current version of the file, or only those that could not be placed on it (orphaned). Not with `updated_after` (400). */
                 anchor_status?: "anchored" | "orphaned";
                 /** @description Catch-up: only those changed since, and the ids removed since (`deleted`). Pass the `cursor` of the last answer. Older than the removals kept, the answer is the whole list with `full` true: replace rather than merge. */
                 updated_after?: string;

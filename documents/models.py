@@ -136,6 +136,10 @@ class DocumentVersion(BaseModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A version whose file could not be read (the parse's code and message): the document stayed on the
+    # version before it. Empty for the others.
+    error_code = models.CharField(max_length=32, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
 
     team_lookup = "document__team"
 

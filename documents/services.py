@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
@@ -284,7 +284,8 @@ def _version_create(actor: Membership, upload: Upload, document_id: UUID) -> Doc
     document = scoped_get(Document.objects.select_for_update(), team=actor.team, pk=document_id)
     _require_edit_rights(actor, document)
     _require_idle(document)
-    document.version += 1
+    # After the last version made, which may be one that could not be read (the document is not on it).
+    document.version = (document.versions.aggregate(last=Max("number"))["last"] or document.version) + 1
     DocumentVersion.objects.create(
         document=document,
         number=document.version,
@@ -487,16 +488,63 @@ class TransientError(Exception):
     """Storage or the database could not be reached: the task retries with backoff."""
 
 
-def _fail(document: Document, *, code: str, message: str) -> None:
+def _fail(document: Document, *, code: str, message: str) -> DocumentProgress:
+    """The file cannot be read: the document ends ``failed`` -- or, for a new version of a document, goes
+    back to its last readable version, and the new one is kept in its list with why. What to tell the
+    browsers: the parse failed (so the uploader sees why), whatever the document's state now."""
+    failure: DocumentProgress = {**progress_event(document), "state": Document.State.FAILED}
+    failure["error"] = {"code": code, "message": message[:500]}
+    if _reject_version(document, code=code, message=message):
+        return failure  # the caller sends it, then document.changed: browsers refetch the document as it is
     document.state = Document.State.FAILED
     document.error_code = code
     document.error_message = message[:500]
     # attempts too: the claim that gives up on a file counts the delivery it refuses.
     document.save(update_fields=["state", "error_code", "error_message", "attempts", "updated_at"])
+    return progress_event(document)
 
 
-def _claim_for_parse(document_id: str) -> Document | None:
-    """Mark the document parsing and count the attempt; None when there is nothing to do.
+def _tell_refused(document: Document, failure: DocumentProgress, sender: "EventSender") -> None:
+    """The parse failed; if the document went back to an earlier version, it changed too (in that order:
+    the last word browsers hear about the document is to fetch it again)."""
+    sender.progress(failure)
+    if document.state == Document.State.READY:
+        _changed_on_commit(document)
+
+
+def _reject_version(document: Document, *, code: str, message: str) -> bool:
+    """A new version that cannot be read is not kept as the document's file: the document goes back to
+    the last version that could be read, whose pages and annotations never left it, and stays readable
+    and annotatable. The rejected version stays in the list, with why (``error_code``). False for a
+    first version, or when no earlier version could be read either."""
+    rejected = DocumentVersion.objects.filter(document=document, number=document.version).first()
+    previous = (
+        DocumentVersion.objects.filter(document=document, number__lt=document.version, error_code="")
+        .order_by("-number")
+        .first()
+    )
+    if rejected is None or previous is None:
+        return False
+    rejected.error_code, rejected.error_message = code, message[:500]
+    rejected.save(update_fields=["error_code", "error_message", "updated_at"])
+    document.version, document.storage_key = previous.number, previous.storage_key
+    document.filename, document.size, document.sha256 = previous.filename, previous.size, previous.sha256
+    document.pages_total = document.pages_done = previous.pages_total or 0
+    document.state = Document.State.READY
+    document.error_code = document.error_message = ""
+    document.attempts = 0
+    document.save(
+        update_fields=[
+            "version", "storage_key", "filename", "size", "sha256", "pages_total", "pages_done", "state",
+            "error_code", "error_message", "attempts", "updated_at",
+        ]
+    )  # fmt: skip
+    return True
+
+
+def _claim_for_parse(document_id: str) -> tuple[Document, DocumentProgress | None] | None:
+    """Mark the document parsing and count the attempt; None when there is nothing to do. With the
+    document comes the event saying its file was refused, when it was (too many attempts).
 
     The attempt is counted before the parse starts, so a file that kills the worker process (and
     comes back through ``reject_on_worker_lost``) is failed after PARSE_MAX_ATTEMPTS, not looped on.
@@ -508,17 +556,17 @@ def _claim_for_parse(document_id: str) -> Document | None:
             return None  # deleted meanwhile, or a duplicate delivery of a finished task
         document.attempts += 1
         if document.attempts > settings.PARSE_MAX_ATTEMPTS:
-            _fail(
+            refused = _fail(
                 document,
                 code="corrupt",
                 message=f"Parsing this file stopped the worker {settings.PARSE_MAX_ATTEMPTS} times; "
                 "it is probably damaged.",
             )
-        else:
-            document.state = Document.State.PARSING
-            document.pages_done = 0
-            document.save(update_fields=["state", "attempts", "pages_done", "updated_at"])
-        return document
+            return document, refused
+        document.state = Document.State.PARSING
+        document.pages_done = 0
+        document.save(update_fields=["state", "attempts", "pages_done", "updated_at"])
+        return document, None
 
 
 def _requeue(document: Document, sender: "EventSender") -> None:
@@ -553,13 +601,15 @@ def document_parse(*, document_id: str) -> None:
     from .parsing import ParseError, ParserUnavailable, parse_in_subprocess
     from .realtime import EventSender
 
-    document = _claim_for_parse(document_id)
-    if document is None:
+    claimed = _claim_for_parse(document_id)
+    if claimed is None:
         return
+    document, refused = claimed
     with EventSender() as sender:
-        sender.progress(progress_event(document))
-        if document.state == Document.State.FAILED:
+        if refused is not None:
+            _tell_refused(document, refused, sender)
             return
+        sender.progress(progress_event(document))
         limits = parse_limits()
         last_saved = [time.monotonic()]  # the claim has just saved the state
 
@@ -587,8 +637,7 @@ def document_parse(*, document_id: str) -> None:
                     local.name, limits=limits, on_page=on_page, reuse_key=str(document.team_id)
                 )
             except ParseError as exc:
-                _fail(document, code=str(exc.code), message=exc.message)
-                sender.progress(progress_event(document))
+                _tell_refused(document, _fail(document, code=str(exc.code), message=exc.message), sender)
                 return
             except ParserUnavailable as exc:  # the machine's fault, not the file's
                 _requeue(document, sender)

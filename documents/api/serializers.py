@@ -173,14 +173,22 @@ class VersionOut(serializers.ModelSerializer[DocumentVersion]):
     number = serializers.IntegerField(read_only=True, help_text="1 for the first upload, then 2, 3, ...")
     uploaded_by = UploaderOut(allow_null=True, read_only=True)
     is_current = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
 
     class Meta:
         model = DocumentVersion
-        fields = ("number", "filename", "size", "sha256", "pages_total", "uploaded_by", "created_at", "is_current")
+        fields = (
+            "number", "filename", "size", "sha256", "pages_total", "uploaded_by", "created_at", "is_current", "error",
+        )  # fmt: skip
         read_only_fields = fields
 
     def get_is_current(self, version: DocumentVersion) -> bool:
         return version.number == version.document.version
+
+    @extend_schema_field(ParseErrorOut(allow_null=True))
+    def get_error(self, version: DocumentVersion) -> dict[str, str] | None:
+        """Why this version's file could not be read (the document stayed on the version before)."""
+        return {"code": version.error_code, "message": version.error_message} if version.error_code else None
 
 
 class VersionListOut(serializers.Serializer[None]):

@@ -1,6 +1,7 @@
 """New versions of a document: uploaded like a document (presigned POST to moto), parsed again, listed,
 each downloadable; the document keeps its id, tags and history."""
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,61 @@ def test_a_failed_document_can_be_replaced_by_a_new_version(
     assert response.status_code == 201
     assert response.json()["state"] == "queued"
     assert response.json()["error"] is None
+
+
+def test_a_new_version_that_cannot_be_read_leaves_the_document_on_the_one_before(
+    owner_client: APIClient, team: Team, parsed: Document, v2: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    """GIVEN a parsed document WHEN a damaged file is uploaded as its new version THEN the document stays
+    ready on version 1 (its file, pages and annotations untouched), version 2 is listed with why it could
+    not be read, members hear of the failure and of the change, and the next upload is version 3."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from documents.events import team_group
+
+    pages_before = list(Page.objects.filter(document=parsed).values_list("index", "text"))
+    layer = get_channel_layer()
+    assert layer is not None
+    listener = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(team_group(team.pk), listener)
+    damaged = b"%PDF-1.7\n" + bytes(range(256)) * 64
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _upload(owner_client, team, damaged, document=parsed.pk, filename="broken.pdf").status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        document_parse(document_id=str(parsed.pk))
+
+    document = owner_client.get(_url(team, f"/{parsed.pk}")).json()
+    assert (document["state"], document["version"], document["error"]) == ("ready", 1, None)
+    assert (
+        Document.objects.get(pk=parsed.pk).storage_key
+        == DocumentVersion.objects.get(document=parsed, number=1).storage_key
+    )
+    assert list(Page.objects.filter(document=parsed).values_list("index", "text")) == pages_before
+    versions = owner_client.get(_url(team, f"/{parsed.pk}/versions")).json()["results"]
+    assert [(item["number"], item["is_current"], item["error"] and item["error"]["code"]) for item in versions] == [
+        (2, False, "corrupt"),
+        (1, True, None),
+    ]
+    heard = async_to_sync(_drain)(layer, listener)
+    assert [(event["type"], event.get("state")) for event in heard][-2:] == [
+        ("document.progress", "failed"),
+        ("document.changed", None),  # last: browsers fetch the document again, ready on version 1
+    ]
+    assert heard[-2]["error"]["code"] == "corrupt"
+
+    assert _upload(owner_client, team, v2, document=parsed.pk).json()["version"] == 3
+
+
+async def _drain(layer: Any, channel: str) -> list[dict[str, Any]]:
+    """The events that reached ``channel``, until none comes for half a second."""
+    heard = []
+    while True:
+        try:
+            heard.append((await asyncio.wait_for(layer.receive(channel), 0.5))["event"])
+        except TimeoutError:
+            return heard
 
 
 @pytest.mark.parametrize(

@@ -1671,6 +1671,7 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
             readonly is_current: boolean;
+            readonly error: components["schemas"]["ParseErrorOut"] | null;
         };
         /**
          * @description * `team` - Team

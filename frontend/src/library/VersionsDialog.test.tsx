@@ -47,6 +47,7 @@ const version = (number: number, changes: Partial<DocumentVersion> = {}): Docume
   uploaded_by: { id: 'u1', name: 'Grace Hopper' },
   created_at: '2025-02-01T10:00:00Z',
   is_current: false,
+  error: null,
   ...changes,
 });
 
@@ -152,6 +153,30 @@ describe('VersionsDialog', () => {
       'This upload would take your team over its storage.',
     );
     expect(FakeXhr.sent).toHaveLength(0);
+  });
+
+  it('shows a version whose file could not be read, and that the document stayed on the one before', async () => {
+    stubFetch({
+      ...signedInRoutes(),
+      [`GET ${DETAIL_PATH}`]: { body: DOCUMENT },
+      [`GET ${DETAIL_PATH}/versions`]: {
+        body: {
+          results: [
+            version(2, { error: { code: 'encrypted', message: 'The PDF is protected by a password.' } }),
+            version(1, { is_current: true }),
+          ],
+        },
+      },
+    });
+    const { user } = renderApp(READER_PATH);
+    await user.click(await screen.findByRole('button', { name: 'Version 1' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Versions' });
+    const rejected = (await within(dialog).findByText('Version 2')).closest('li')!;
+    expect(within(rejected).getByText('Could not be read')).toBeInTheDocument();
+    expect(rejected).toHaveTextContent(
+      'The PDF is protected by a password. The document stayed on the version before',
+    );
+    expect(within(rejected).queryByText('Current')).not.toBeInTheDocument();
   });
 
   it('offers viewers the versions but no upload', async () => {

@@ -164,6 +164,7 @@ function VersionRow({
       <div>
         <strong>Version {version.number}</strong>
         {version.is_current && <span className="badge">Current</span>}
+        {version.error && <span className="badge badge-failed">Could not be read</span>}
         <div className="muted">
           {version.filename} · {formatBytes(version.size)}
           {version.pages_total != null && ` · ${plural(version.pages_total, 'page')}`}
@@ -171,6 +172,11 @@ function VersionRow({
           <time dateTime={version.created_at}>{formatDateTime(version.created_at)}</time>
           {version.uploaded_by && ` · ${version.uploaded_by.name}`}
         </div>
+        {version.error && (
+          <p className="form-error">
+            {version.error.message} The document stayed on the version before; this file is kept here.
+          </p>
+        )}
         {error && (
           <p role="alert" className="form-error">
             {error}

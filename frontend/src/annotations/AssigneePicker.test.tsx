@@ -160,4 +160,27 @@ describe('Assigning a thread', () => {
     await user.click(screen.getByRole('checkbox', { name: 'Assigned to me' }));
     expect(within(threads).getAllByRole('listitem')).toHaveLength(3);
   });
+
+  it('says when the members could not be loaded, and tries again', async () => {
+    let failing = true;
+    const { user } = renderSidebar({
+      [`GET ${LIST_PATH}`]: { body: { results: [annotation({})] } },
+      [`GET ${MEMBERS_PATH}`]: () =>
+        failing
+          ? { status: 503, body: apiError('unavailable', 'Try later.') }
+          : { body: { results: [ME_MEMBER, BOB] } },
+    });
+    const threads = await screen.findByRole('list', { name: 'Threads' });
+    await user.click(within(threads).getByRole('button', { name: /You · p\. 1/ }));
+    await user.click(within(threads).getByRole('button', { name: 'Assign…' }));
+    expect(await within(threads).findByRole('alert')).toHaveTextContent(
+      "The team's members could not be loaded.",
+    );
+
+    failing = false;
+    await user.click(within(threads).getByRole('button', { name: 'Try again' }));
+    const picker = within(threads).getByRole('combobox', { name: 'Assignee' });
+    await waitFor(() => expect(within(picker).getAllByRole('option')).toHaveLength(3));
+    expect(within(threads).queryByRole('alert')).not.toBeInTheDocument();
+  });
 });

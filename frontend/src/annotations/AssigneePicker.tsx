@@ -88,6 +88,14 @@ export function AssigneePicker({ annotation }: { annotation: Annotation }) {
           {current ? 'Change assignee' : 'Assign…'}
         </button>
       )}
+      {open && members.isError && (
+        <p role="alert" className="annotation-error">
+          The team&apos;s members could not be loaded.{' '}
+          <button type="button" className="button-link" onClick={() => void members.refetch()}>
+            Try again
+          </button>
+        </p>
+      )}
       {error && (
         <p role="alert" className="annotation-error">
           {error}

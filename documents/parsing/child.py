@@ -243,9 +243,12 @@ class _Job:
             os.waitpid(self.pid, 0)
 
     def _close(self) -> None:
+        """Close our ends of its pipes, once (their numbers may be reused by the next pipes made)."""
         for fd in (self.requests, self.done):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.requests = self.done = -1
 
 
 def _close_fds_but(*keep: int) -> None:  # pragma: no cover -- runs in the forked job

@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
-from pypdf import PageObject, PdfReader
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 
 from annotations import services
 from annotations.exports import EXPORTS_PREFIX, annotation_exports_clean, annotation_urn
@@ -315,12 +317,41 @@ def test_a_hostile_file_fails_cleanly_with_a_code(lab: Lab, tmp_path: Path) -> N
 
 
 def test_the_sandbox_time_budget_ends_a_slow_export(lab: Lab, tmp_path: Path, settings: Any) -> None:
+    """GIVEN a stored file whose copy takes tens of milliseconds (a 24 MB image) WHEN the budget is a
+    millisecond THEN the sandbox's time limit ends the export. (A small file could be copied within the
+    millisecond on an idle core before the template looks: the budget is checked from outside the job.)"""
     document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    get_storage().upload_from(
+        key=document.storage_key, fileobj=io.BytesIO(_with_a_large_image(tmp_path)), content_type="application/pdf"
+    )
     settings.PARSE_MAX_SECONDS = 0.001
 
     failed = _made(lab, document)
 
     assert (failed["state"], failed["error"]["code"]) == ("failed", "export_timeout")
+
+
+def _with_a_large_image(tmp_path: Path) -> bytes:
+    """The test's two pages, the first drawing a 24 MB uncompressed gray image."""
+    writer = PdfWriter(clone_from=pdfs.write_pdf(tmp_path / "large.pdf", PAGES))
+    image = StreamObject()
+    image.set_data(os.urandom(24 << 20))
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(4096),
+            NameObject("/Height"): NumberObject(6144),
+            NameObject("/ColorSpace"): NameObject("/DeviceGray"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+        }
+    )
+    page = writer.pages[0]
+    resources = page.setdefault(NameObject("/Resources"), DictionaryObject())
+    resources[NameObject("/XObject")] = DictionaryObject({NameObject("/Big"): writer._add_object(image)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def test_the_annotated_pdf_is_refused_above_the_page_limit(lab: Lab, tmp_path: Path, settings: Any) -> None:

@@ -488,13 +488,14 @@ class TransientError(Exception):
     """Storage or the database could not be reached: the task retries with backoff."""
 
 
-def _fail(document: Document, *, code: str, message: str) -> DocumentProgress:
-    """The file cannot be read: the document ends ``failed`` -- or, for a new version of a document, goes
-    back to its last readable version, and the new one is kept in its list with why. What to tell the
-    browsers: the parse failed (so the uploader sees why), whatever the document's state now."""
+def _fail(document: Document, *, code: str, message: str, file_fault: bool = True) -> DocumentProgress:
+    """The parse failed: the document ends ``failed`` -- or, when the file cannot be read (``file_fault``,
+    not storage trouble, which a retry may fix) and it is a new version of a document, goes back to its
+    last readable version, and the new one is kept in its list with why. What to tell the browsers: the
+    parse failed (so the uploader sees why), whatever the document's state now."""
     failure: DocumentProgress = {**progress_event(document), "state": Document.State.FAILED}
     failure["error"] = {"code": code, "message": message[:500]}
-    if _reject_version(document, code=code, message=message):
+    if file_fault and _reject_version(document, code=code, message=message):
         return failure  # the caller sends it, then document.changed: browsers refetch the document as it is
     document.state = Document.State.FAILED
     document.error_code = code
@@ -782,5 +783,6 @@ def document_fail_unavailable(*, document_id: str) -> None:
             document,
             code="storage_unavailable",
             message="The file could not be fetched from storage. Try again in a moment.",
+            file_fault=False,  # the file may be fine: the document stays failed, and Retry tries it again
         )
     send_to_group(team_group(document.team_id), progress_event(document))

@@ -203,6 +203,23 @@ def test_a_new_version_that_cannot_be_read_leaves_the_document_on_the_one_before
     assert _upload(owner_client, team, v2, document=parsed.pk).json()["version"] == 3
 
 
+def test_a_new_version_storage_could_not_give_stays_failed_and_retryable(
+    owner_client: APIClient, team: Team, parsed: Document, v2: bytes
+) -> None:
+    """GIVEN a new version WHEN storage could not give its file through every retry THEN the document is
+    failed with ``storage_unavailable`` on that version (the file may be fine: Retry tries it again),
+    rather than sent back to the version before as an unreadable file would be."""
+    from documents.services import document_fail_unavailable
+
+    assert _upload(owner_client, team, v2, document=parsed.pk).status_code == 201
+    document_fail_unavailable(document_id=str(parsed.pk))
+
+    document = owner_client.get(_url(team, f"/{parsed.pk}")).json()
+    assert (document["state"], document["version"], document["error"]["code"]) == ("failed", 2, "storage_unavailable")
+    assert DocumentVersion.objects.get(document=parsed, number=2).error_code == ""
+    assert owner_client.post(_url(team, f"/{parsed.pk}/retry")).status_code == 202
+
+
 async def _drain(layer: Any, channel: str) -> list[dict[str, Any]]:
     """The events that reached ``channel``, until none comes for half a second."""
     heard = []

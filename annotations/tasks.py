@@ -27,12 +27,8 @@ def import_pdf_annotations(document_id: str) -> int:
     """The annotations inside a freshly parsed PDF become the uploader's, visible to the team.
     Idempotent; storage trouble retries with backoff. Nothing to do for a deleted document, one not
     ready, or one whose uploader is gone or no longer in the team."""
-    import tempfile
-
-    from django.conf import settings
-
-    from core.storage import get_storage
     from documents.models import Document
+    from documents.services import document_file_copy
     from teams.models import Membership
     from teams.selectors import team_scoped
 
@@ -43,11 +39,9 @@ def import_pdf_annotations(document_id: str) -> int:
         return 0
     if not team_scoped(Membership.objects.filter(user_id=document.uploaded_by_id), team=document.team).exists():
         return 0  # the uploader left the team meanwhile: nobody to attribute the annotations to
-    with tempfile.NamedTemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR) as local:
-        get_storage().download_to(key=document.storage_key, fileobj=local)
-        local.flush()
+    with document_file_copy(document) as path:
         try:
-            return annotations_import_from_pdf(document=document, path=local.name, uploader=document.uploaded_by)
+            return annotations_import_from_pdf(document=document, path=path, uploader=document.uploaded_by)
         except ParseError as exc:  # the parse read the file, its annotation dictionaries are broken: none then
             logger.info("document %s: its annotations could not be read: %s", document_id, exc.message)
             return 0
@@ -100,20 +94,12 @@ def reanchor_stale_documents() -> int:
 def _rects_in_stored_file(document: "Document", queries: "list[QuoteQuery]") -> "list[Rects | None]":
     """The rectangles of the quotes in the document's current file, found by pdfium in the sandbox. A file
     pdfium cannot read gives none (the highlights are placed, listed, and not drawn)."""
-    import tempfile
-
-    from django.conf import settings
-
-    from core.storage import get_storage
     from documents.parsing import quote_rects_in_subprocess
-    from documents.services import parse_limits
+    from documents.services import document_file_copy, parse_limits
 
-    limits = parse_limits()
-    with tempfile.NamedTemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR) as local:
-        get_storage().download_to(key=document.storage_key, fileobj=local)
-        local.flush()
+    with document_file_copy(document) as path:
         try:
-            return quote_rects_in_subprocess(local.name, queries, limits)
+            return quote_rects_in_subprocess(path, queries, parse_limits())
         except ParseError as exc:
             logger.info("document %s: rectangles of re-anchored quotes not found: %s", document.pk, exc.message)
             return [None] * len(queries)

@@ -5,6 +5,8 @@ import math
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
@@ -575,6 +577,17 @@ def _requeue(document: Document, sender: "EventSender") -> None:
     Document.objects.filter(pk=document.pk).update(state=Document.State.QUEUED, attempts=F("attempts") - 1)
     document.state = Document.State.QUEUED
     sender.progress(progress_event(document))
+
+
+@contextmanager
+def document_file_copy(document: Document) -> Iterator[str]:
+    """The path of a local copy of the document's current file, streamed from storage (never whole in
+    memory) for a sandboxed read, and removed afterwards. Storage errors (boto's, ``OSError``) pass through
+    for the caller's task to retry."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR) as local:
+        get_storage().download_to(key=document.storage_key, fileobj=local)
+        local.flush()
+        yield local.name
 
 
 def parse_limits(*, max_pages: int | None = None) -> "Limits":

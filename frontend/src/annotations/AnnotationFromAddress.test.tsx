@@ -4,37 +4,16 @@ import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authKeys } from '../api/auth';
 import { createQueryClient } from '../api/queryClient';
-import type { Annotation, TeamDetail } from '../api/types';
+import type { TeamDetail } from '../api/types';
 import { ME_MEMBER, MEMBERS_PATH } from '../teams/testData';
 import { TEAM, TEAM_DETAIL, USER, stubFetch } from '../test/fetchStub';
 import { AnnotationFromAddress, annotationAddress } from './AnnotationFromAddress';
 import { AnnotationSidebar } from './AnnotationSidebar';
 import { AnnotationsProvider } from './AnnotationsProvider';
+import { DOC_ID, LIST_PATH, makeAnnotation } from './testData';
 
-const DOC_ID = 'd0d0d0d0-0000-4000-8000-00000000000d';
-const LIST_PATH = `/api/v1/teams/${TEAM.id}/documents/${DOC_ID}/annotations`;
-
-const note = (id: string, page: number, body: string): Annotation => ({
-  id,
-  document_id: DOC_ID,
-  page_index: page,
-  kind: 'note',
-  color: 'yellow',
-  body,
-  visibility: 'team',
-  anchors: { point: [100, 700] },
-  mentions: [],
-  version: 1,
-  author: ME_MEMBER.user,
-  assignee: null,
-  resolved_at: null,
-  resolved_by: null,
-  created_at: '2025-03-01T10:00:00Z',
-  updated_at: '2025-03-01T10:00:00Z',
-  replies: [],
-  anchor_status: 'anchored',
-  anchor_version: 1,
-});
+const note = (id: string, page: number, body: string) =>
+  makeAnnotation({ id, page_index: page, kind: 'note', body, anchors: { point: [100, 700] } });
 
 beforeEach(() => {
   stubFetch({

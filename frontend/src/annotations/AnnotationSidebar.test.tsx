@@ -1,50 +1,17 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authKeys } from '../api/auth';
-import { createQueryClient } from '../api/queryClient';
-import type { Annotation, Reply, TeamDetail } from '../api/types';
-import { BOB, ME_MEMBER, MEMBERS_PATH, TEAM_AS_VIEWER } from '../teams/testData';
-import { TEAM, TEAM_DETAIL, USER, apiError, stubFetch } from '../test/fetchStub';
+import type { Reply, TeamDetail } from '../api/types';
+import { BOB, TEAM_AS_VIEWER } from '../teams/testData';
+import { TEAM, TEAM_DETAIL, apiError, stubFetch } from '../test/fetchStub';
 import { AnnotationSidebar } from './AnnotationSidebar';
-import { AnnotationsProvider } from './AnnotationsProvider';
 import type { AnnotationsState } from './context';
+import { DOC_ID, LIST_PATH, ME, makeAnnotation, renderWithAnnotations } from './testData';
 
-const DOC_ID = 'd0d0d0d0-0000-4000-8000-00000000000d';
-const LIST_PATH = `/api/v1/teams/${TEAM.id}/documents/${DOC_ID}/annotations`;
 const PAGES_PATH = `/api/v1/teams/${TEAM.id}/documents/${DOC_ID}/pages?start=0&stop=1`;
-const ME = { id: USER.id, name: USER.display_name, email: USER.email };
 const PAGE_TEXT = 'The lazy dog runs. Later the lazy dog sleeps in the shade.';
 
-function annotation(overrides: Partial<Annotation>): Annotation {
-  return {
-    id: 'a0000000-0000-4000-8000-000000000000',
-    document_id: DOC_ID,
-    page_index: 0,
-    kind: 'highlight',
-    color: 'yellow',
-    body: '',
-    visibility: 'team',
-    anchors: {
-      quote: { exact: 'quote', prefix: '', suffix: '' },
-      position: { start: 0, end: 5 },
-      rects: [[1, 2, 3, 4]],
-    },
-    mentions: [],
-    version: 1,
-    author: ME,
-    assignee: null,
-    resolved_at: null,
-    resolved_by: null,
-    created_at: '2025-03-01T10:00:00Z',
-    updated_at: '2025-03-01T10:00:00Z',
-    replies: [],
-    anchor_status: 'anchored',
-    anchor_version: 1,
-    ...overrides,
-  };
-}
+const annotation = makeAnnotation;
 
 const ON_PAGE_TWO = annotation({
   id: 'a2',
@@ -69,25 +36,7 @@ function renderSidebar(
   routes: Parameters<typeof stubFetch>[0],
   team: TeamDetail = TEAM_DETAIL as TeamDetail,
 ) {
-  const requests = stubFetch({
-    [`GET ${MEMBERS_PATH}`]: { body: { results: [ME_MEMBER, BOB] } },
-    ...routes,
-  });
-  const queryClient = createQueryClient();
-  queryClient.setDefaultOptions({ queries: { retry: false } });
-  queryClient.setQueryData(authKeys.me, USER);
-  const state: { current: AnnotationsState | null } = { current: null };
-  render(
-    <QueryClientProvider client={queryClient}>
-      <AnnotationsProvider team={team} documentId={DOC_ID}>
-        {(provided) => {
-          state.current = provided;
-          return <AnnotationSidebar />;
-        }}
-      </AnnotationsProvider>
-    </QueryClientProvider>,
-  );
-  return { requests, state, user: userEvent.setup() };
+  return renderWithAnnotations(routes, () => <AnnotationSidebar />, team);
 }
 
 beforeEach(() => {

@@ -1,19 +1,13 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authKeys } from '../api/auth';
-import { createQueryClient } from '../api/queryClient';
-import type { Annotation, AnnotationCreateRequest, TeamDetail } from '../api/types';
+import type { AnnotationCreateRequest, TeamDetail } from '../api/types';
 import type { PdfPage } from '../reader/engine';
-import { MEMBERS_PATH, ME_MEMBER, TEAM_AS_VIEWER } from '../teams/testData';
-import { TEAM, TEAM_DETAIL, USER, stubFetch } from '../test/fetchStub';
-import { AnnotationsProvider } from './AnnotationsProvider';
+import { TEAM_AS_VIEWER } from '../teams/testData';
+import { TEAM_DETAIL } from '../test/fetchStub';
 import { AreaToggle, AreaToolProvider } from './AreaDrawLayer';
 import { PageAnnotations } from './PageAnnotations';
+import { LIST_PATH, makeAnnotation, renderWithAnnotations } from './testData';
 
-const DOC_ID = 'd0d0d0d0-0000-4000-8000-00000000000d';
-const LIST_PATH = `/api/v1/teams/${TEAM.id}/documents/${DOC_ID}/annotations`;
 // A US Letter page (612 × 792 points) at 100%: 816 × 1056 CSS pixels, 4/3 pixels a point.
 const PAGE: PdfPage = {
   pageNumber: 1,
@@ -25,56 +19,37 @@ const PAGE: PdfPage = {
 
 function renderPage(team: TeamDetail = TEAM_DETAIL as TeamDetail, scale = 1) {
   const created: AnnotationCreateRequest[] = [];
-  const requests = stubFetch({
-    [`GET ${MEMBERS_PATH}`]: { body: { results: [ME_MEMBER] } },
-    [`GET ${LIST_PATH}`]: { body: { results: [] } },
-    [`POST ${LIST_PATH}`]: (request) => {
-      const body = request.body as AnnotationCreateRequest;
-      created.push(body);
-      const annotation: Annotation = {
-        id: 'area1',
-        document_id: DOC_ID,
-        page_index: body.page_index,
-        kind: 'area',
-        color: body.color ?? 'blue',
-        body: body.body ?? '',
-        visibility: body.visibility ?? 'team',
-        anchors: body.anchors,
-        mentions: [],
-        version: 1,
-        author: ME_MEMBER.user,
-        assignee: null,
-        resolved_at: null,
-        resolved_by: null,
-        created_at: '2025-03-01T10:00:00Z',
-        updated_at: '2025-03-01T10:00:00Z',
-        replies: [],
-        anchor_status: 'anchored',
-        anchor_version: 1,
-      };
-      return { status: 201, body: annotation };
-    },
-  });
-  const queryClient = createQueryClient();
-  queryClient.setDefaultOptions({ queries: { retry: false } });
-  queryClient.setQueryData(authKeys.me, USER);
-  const ui = (pageScale: number) => (
-    <QueryClientProvider client={queryClient}>
-      <AnnotationsProvider team={team} documentId={DOC_ID}>
-        {() => (
-          <AreaToolProvider>
-            <AreaToggle />
-            <div className="reader-page" data-page-number="1">
-              <PageAnnotations page={PAGE} pageIndex={0} scale={pageScale} layer="below" />
-              <PageAnnotations page={PAGE} pageIndex={0} scale={pageScale} layer="above" />
-            </div>
-          </AreaToolProvider>
-        )}
-      </AnnotationsProvider>
-    </QueryClientProvider>
+  const page = (pageScale: number) => () => (
+    <AreaToolProvider>
+      <AreaToggle />
+      <div className="reader-page" data-page-number="1">
+        <PageAnnotations page={PAGE} pageIndex={0} scale={pageScale} layer="below" />
+        <PageAnnotations page={PAGE} pageIndex={0} scale={pageScale} layer="above" />
+      </div>
+    </AreaToolProvider>
   );
-  const view = render(ui(scale));
-  return { requests, created, rerender: (next: number) => view.rerender(ui(next)), user: userEvent.setup() };
+  const view = renderWithAnnotations(
+    {
+      [`GET ${LIST_PATH}`]: { body: { results: [] } },
+      [`POST ${LIST_PATH}`]: (request) => {
+        const body = request.body as AnnotationCreateRequest;
+        created.push(body);
+        const annotation = makeAnnotation({
+          id: 'area1',
+          page_index: body.page_index,
+          kind: 'area',
+          color: body.color ?? 'blue',
+          body: body.body ?? '',
+          visibility: body.visibility ?? 'team',
+          anchors: body.anchors,
+        });
+        return { status: 201, body: annotation };
+      },
+    },
+    page(scale),
+    team,
+  );
+  return { ...view, created, rerender: (next: number) => view.rerender(page(next)) };
 }
 
 function drag(surface: Element, from: [number, number], to: [number, number]) {

@@ -1,61 +1,22 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authKeys } from '../api/auth';
-import { createQueryClient } from '../api/queryClient';
-import type { Annotation, TeamDetail } from '../api/types';
+import type { Annotation } from '../api/types';
 import { BOB, ME_MEMBER, MEMBERS_PATH } from '../teams/testData';
-import { TEAM, TEAM_DETAIL, USER, apiError, stubFetch } from '../test/fetchStub';
-import { AnnotationSidebar } from './AnnotationSidebar';
-import { AnnotationsProvider } from './AnnotationsProvider';
+import { apiError, stubFetch } from '../test/fetchStub';
+import { LIST_PATH, ME, makeAnnotation, renderWithAnnotations } from './testData';
 
-const DOC_ID = 'd0d0d0d0-0000-4000-8000-00000000000d';
-const LIST_PATH = `/api/v1/teams/${TEAM.id}/documents/${DOC_ID}/annotations`;
-const ME = ME_MEMBER.user;
-
-function annotation(overrides: Partial<Annotation>): Annotation {
-  return {
+/** An area of the signed-in user's, with a comment. */
+const annotation = (overrides: Partial<Annotation>) =>
+  makeAnnotation({
     id: 'a1',
-    document_id: DOC_ID,
-    page_index: 0,
     kind: 'area',
     color: 'blue',
     body: 'Look at this figure',
-    visibility: 'team',
     anchors: { rects: [[10, 20, 110, 220]] },
-    mentions: [],
-    version: 1,
-    author: ME,
-    assignee: null,
-    resolved_at: null,
-    resolved_by: null,
-    created_at: '2025-03-01T10:00:00Z',
-    updated_at: '2025-03-01T10:00:00Z',
-    replies: [],
-    anchor_status: 'anchored',
-    anchor_version: 1,
     ...overrides,
-  };
-}
-
-function renderSidebar(routes: Parameters<typeof stubFetch>[0]) {
-  const requests = stubFetch({
-    [`GET ${MEMBERS_PATH}`]: { body: { results: [ME_MEMBER, BOB] } },
-    ...routes,
   });
-  const queryClient = createQueryClient();
-  queryClient.setDefaultOptions({ queries: { retry: false } });
-  queryClient.setQueryData(authKeys.me, USER);
-  render(
-    <QueryClientProvider client={queryClient}>
-      <AnnotationsProvider team={TEAM_DETAIL as TeamDetail} documentId={DOC_ID}>
-        {() => <AnnotationSidebar />}
-      </AnnotationsProvider>
-    </QueryClientProvider>,
-  );
-  return { requests, user: userEvent.setup() };
-}
+
+const renderSidebar = (routes: Parameters<typeof stubFetch>[0]) => renderWithAnnotations(routes);
 
 beforeEach(() => {
   document.cookie = 'csrftoken=t';

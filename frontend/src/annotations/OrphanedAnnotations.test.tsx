@@ -1,48 +1,10 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authKeys } from '../api/auth';
-import { createQueryClient } from '../api/queryClient';
-import type { Annotation, TeamDetail } from '../api/types';
-import { ME_MEMBER, MEMBERS_PATH } from '../teams/testData';
-import { TEAM, TEAM_DETAIL, USER, stubFetch } from '../test/fetchStub';
-import { AnnotationSidebar } from './AnnotationSidebar';
-import { AnnotationsProvider } from './AnnotationsProvider';
+import type { Annotation } from '../api/types';
+import type { stubFetch } from '../test/fetchStub';
+import { DETAIL_PATH, DOC_ID, LIST_PATH, ME, makeAnnotation, renderWithAnnotations } from './testData';
 
-const DOC_ID = 'd0d0d0d0-0000-4000-8000-00000000000d';
-const DETAIL_PATH = `/api/v1/teams/${TEAM.id}/documents/${DOC_ID}`;
-const LIST_PATH = `${DETAIL_PATH}/annotations`;
-const ME = { id: USER.id, name: USER.display_name, email: USER.email };
-
-function annotation(overrides: Partial<Annotation>): Annotation {
-  return {
-    id: 'a0000000-0000-4000-8000-000000000000',
-    document_id: DOC_ID,
-    page_index: 0,
-    kind: 'highlight',
-    color: 'yellow',
-    body: '',
-    visibility: 'team',
-    anchors: {
-      quote: { exact: 'quote', prefix: '', suffix: '' },
-      position: { start: 0, end: 5 },
-      rects: [[1, 2, 3, 4]],
-    },
-    mentions: [],
-    version: 1,
-    author: ME,
-    assignee: null,
-    resolved_at: null,
-    resolved_by: null,
-    created_at: '2025-03-01T10:00:00Z',
-    updated_at: '2025-03-01T10:00:00Z',
-    replies: [],
-    anchor_status: 'anchored',
-    anchor_version: 2,
-    ...overrides,
-  };
-}
+const annotation = (overrides: Partial<Annotation>) => makeAnnotation({ anchor_version: 2, ...overrides });
 
 const PLACED = annotation({
   id: 'a1',
@@ -61,22 +23,7 @@ const ORPHANED = annotation({
 });
 
 function renderSidebar(routes: Parameters<typeof stubFetch>[0]) {
-  const requests = stubFetch({
-    [`GET ${MEMBERS_PATH}`]: { body: { results: [ME_MEMBER] } },
-    [`GET ${DETAIL_PATH}`]: { body: { id: DOC_ID, version: 2 } },
-    ...routes,
-  });
-  const queryClient = createQueryClient();
-  queryClient.setDefaultOptions({ queries: { retry: false } });
-  queryClient.setQueryData(authKeys.me, USER);
-  render(
-    <QueryClientProvider client={queryClient}>
-      <AnnotationsProvider team={TEAM_DETAIL as TeamDetail} documentId={DOC_ID}>
-        {() => <AnnotationSidebar />}
-      </AnnotationsProvider>
-    </QueryClientProvider>,
-  );
-  return { requests, user: userEvent.setup() };
+  return renderWithAnnotations({ [`GET ${DETAIL_PATH}`]: { body: { id: DOC_ID, version: 2 } }, ...routes });
 }
 
 beforeEach(() => {

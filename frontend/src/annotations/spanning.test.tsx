@@ -1,33 +1,19 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authKeys } from '../api/auth';
-import { createQueryClient } from '../api/queryClient';
-import type { Annotation, TeamDetail } from '../api/types';
 import type { PdfPage } from '../reader/engine';
-import { TEAM, TEAM_DETAIL, USER, stubFetch } from '../test/fetchStub';
-import { AnnotationsProvider } from './AnnotationsProvider';
-import type { AnnotationsState } from './context';
+import { TEAM, type stubFetch } from '../test/fetchStub';
 import { PageAnnotations } from './PageAnnotations';
+import { DOC_ID, LIST_PATH, makeAnnotation, renderWithAnnotations } from './testData';
 
 // A highlight over a page break: made from a selection across two pages' text, drawn on both pages.
 
-const DOC_ID = 'd0d0d0d0-0000-4000-8000-00000000000d';
-const LIST_PATH = `/api/v1/teams/${TEAM.id}/documents/${DOC_ID}/annotations`;
 const PAGES_PATH = `/api/v1/teams/${TEAM.id}/documents/${DOC_ID}/pages?start=0&stop=2`;
 const FIRST_PAGE = 'Results\nThe fringes moved by half a\n';
 const SECOND_PAGE = 'period when the mirror moved.\nDiscussion';
-const ME = { id: USER.id, name: USER.display_name, email: USER.email };
 
-const SPANNING: Annotation = {
+const SPANNING = makeAnnotation({
   id: 'a0000000-0000-4000-8000-000000000001',
-  document_id: DOC_ID,
-  page_index: 0,
-  kind: 'highlight',
-  color: 'yellow',
-  body: '',
-  visibility: 'team',
   anchors: {
     quote: { exact: 'moved by half a\nperiod', prefix: '', suffix: '' },
     position: { start: 20, end: 6 },
@@ -35,46 +21,18 @@ const SPANNING: Annotation = {
     page_end: 1,
     continued: [{ page_index: 1, rects: [[72, 740, 110, 752]] }],
   },
-  mentions: [],
-  version: 1,
-  author: ME,
-  assignee: null,
-  resolved_at: null,
-  resolved_by: null,
-  created_at: '2025-03-01T10:00:00Z',
-  updated_at: '2025-03-01T10:00:00Z',
-  replies: [],
-  anchor_status: 'anchored',
-  anchor_version: 1,
-};
+});
 
 const PAGE = { pageNumber: 1, size: { width: 816, height: 1056 } } as unknown as PdfPage;
 
 function renderReader(routes: Parameters<typeof stubFetch>[0]) {
-  const requests = stubFetch(routes);
-  const queryClient = createQueryClient();
-  queryClient.setDefaultOptions({ queries: { retry: false } });
-  queryClient.setQueryData(authKeys.me, USER);
-  const state: { current: AnnotationsState | null } = { current: null };
-  render(
-    <QueryClientProvider client={queryClient}>
-      <AnnotationsProvider team={TEAM_DETAIL as TeamDetail} documentId={DOC_ID}>
-        {(provided) => {
-          state.current = provided;
-          return (
-            <>
-              {[0, 1, 2].map((pageIndex) => (
-                <div key={pageIndex} data-testid={`page-${pageIndex}`}>
-                  <PageAnnotations page={PAGE} pageIndex={pageIndex} scale={1} layer="below" />
-                </div>
-              ))}
-            </>
-          );
-        }}
-      </AnnotationsProvider>
-    </QueryClientProvider>,
+  return renderWithAnnotations(routes, () =>
+    [0, 1, 2].map((pageIndex) => (
+      <div key={pageIndex} data-testid={`page-${pageIndex}`}>
+        <PageAnnotations page={PAGE} pageIndex={pageIndex} scale={1} layer="below" />
+      </div>
+    )),
   );
-  return { requests, state };
 }
 
 beforeEach(() => {

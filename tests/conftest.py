@@ -159,3 +159,12 @@ def eager_celery() -> Iterator[None]:
     current_app.conf.task_always_eager = True
     yield
     current_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _a_channel_layer_of_its_own(settings: Any) -> None:
+    """Each test gets a channel layer object of its own (on the same Redis): setting CHANNEL_LAYERS makes
+    channels build a new one. channels_redis lets one event loop at a time receive on a layer object, and
+    the browser tests' server keeps its pages' sockets receiving from its own loop for the session; a
+    websocket test's consumer, in a loop of its own, must not share that object."""
+    settings.CHANNEL_LAYERS = {alias: dict(config) for alias, config in settings.CHANNEL_LAYERS.items()}

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -130,15 +129,3 @@ def _bucket_cors(_s3_storage: None, asgi_server: str, s3_endpoint: str) -> None:
             ]
         },
     )
-
-
-@pytest.fixture(autouse=True)
-def _close_the_browsers_a_test_opened(browser: Browser) -> Iterator[None]:
-    """Contexts a test opens itself (a second member's browser) are closed when it ends. A page left open
-    keeps its websocket, whose consumer receives on this process's channel layer from the server's event
-    loop; a later test's websocket in another loop would then be refused by channels_redis."""
-    before = set(browser.contexts)
-    yield
-    for context in browser.contexts:
-        if context not in before:
-            context.close()

@@ -24,7 +24,7 @@ $(UV):
 	@python=$$(scripts/find-python) && "$$python" -m venv .uv && .uv/bin/pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	@python=$$(scripts/find-python) && $(UV) sync --frozen --python "$$python" --quiet
+	@python=$$(scripts/find-python) && $(UV) sync --frozen --compile-bytecode --python "$$python" --quiet
 	@touch $@
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json

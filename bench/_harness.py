@@ -6,7 +6,6 @@ start the app's processes (uvicorn, a Celery worker) and to sign a bench user in
 """
 
 import contextlib
-import logging
 import os
 import socket
 import subprocess
@@ -27,16 +26,21 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 @contextlib.contextmanager
 def services() -> Iterator[dict[str, str]]:
-    """A fresh database, Redis database 15 and a moto S3 server; Django set up against them."""
-    from moto.server import ThreadedMotoServer
+    """A fresh database, Redis database 15 and a moto S3 server; Django set up against them.
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    moto runs in a process of its own, as S3 is a service of its own: in a thread of the bench it would
+    share the bench's interpreter lock with the uploads and the waiting it times.
+    """
     with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {DATABASE}")
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
+    host, port = "127.0.0.1", free_port()
+    moto = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", host, "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for_moto(port)
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "scrollkeeper.settings.base",
@@ -74,7 +78,8 @@ def services() -> Iterator[dict[str, str]]:
     try:
         yield environment
     finally:
-        moto.stop()
+        moto.terminate()
+        moto.wait()
         from django.db import connections
 
         connections.close_all()
@@ -112,6 +117,16 @@ def wait_for_http(port: int) -> None:
             return
         time.sleep(0.1)
     raise RuntimeError(f"the web server on port {port} did not start")
+
+
+def _wait_for_moto(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the moto S3 server did not start")
 
 
 def free_port() -> int:

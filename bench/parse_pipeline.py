@@ -66,8 +66,9 @@ def _pipeline(files: list[Path], environment: dict[str, str]) -> None:
     team, user = harness.team()
     raw: list[float] = []
     pipeline: list[float] = []
-    worker = ["celery", "--quiet", "-A", "scrollkeeper", "worker", "--concurrency=1", "--loglevel=WARNING"]
-    with harness.process(worker, environment):
+    concurrency = os.environ.get("BENCH_CONCURRENCY", "2")
+    worker = ["celery", "--quiet", "-A", "scrollkeeper", "worker", f"--concurrency={concurrency}", "--loglevel=WARNING"]
+    with harness.process(worker, {**environment, "PARSE_LANES": os.environ.get("BENCH_LANES", "1")}):
         _wait_for_worker()
         for round_number in range(ROUNDS):
             raw.append(harness.timed(lambda: _pdfium_text(files)))
@@ -111,7 +112,7 @@ def _wait_until_parsed(team: Any, count: int) -> None:
     while Document.objects.filter(team=team, state__in=finished).count() < count:
         if time.monotonic() > deadline:
             raise RuntimeError("the worker did not finish the corpus within 10 minutes")
-        time.sleep(0.02)
+        time.sleep(0.05)
 
 
 def _wait_for_worker() -> None:

@@ -47,9 +47,12 @@ case "$role" in
             "$@"
         ;;
     worker)
+        # One pool process more than parse lanes (PARSE_LANES, the CPUs by default): while the lanes
+        # parse, that one fetches and stores, so they never wait for storage or the database.
+        lanes=${PARSE_LANES:-$(nproc)}
         exec celery -A scrollkeeper worker \
             --loglevel=INFO \
-            --concurrency="${WORKER_CONCURRENCY:-2}" \
+            --concurrency="${WORKER_CONCURRENCY:-$((lanes + 1))}" \
             --without-gossip \
             --without-mingle \
             "$@"

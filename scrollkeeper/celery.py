@@ -20,6 +20,16 @@ def _send_events_through_one_loop(**kwargs: Any) -> None:
     use_sender_thread()
 
 
+@signals.worker_init.connect
+def _parse_in_lanes(**kwargs: Any) -> None:
+    """Pool processes share the machine's parse lanes (see documents.parsing.lanes)."""
+    from django.conf import settings
+
+    from documents.parsing import Lanes, use_lanes
+
+    use_lanes(Lanes(settings.PARSE_LANES_DIR, settings.PARSE_LANES))
+
+
 @signals.task_prerun.connect
 @signals.task_postrun.connect
 def _close_old_connections(*, task: Task[Any, Any] | None = None, **kwargs: Any) -> None:

@@ -3,7 +3,8 @@
 Uploads are parsed with ``parse_in_subprocess`` (or a ``SubprocessParser``), which isolates each document
 in a resource-capped child process; ``parse_pdf`` / ``InProcessParser`` parse in the calling process, for
 trusted files and tests. The modules, in reading order: ``results`` and ``errors`` (what goes in and out),
-``parser`` (the parse), ``engines`` (pdfium and pypdf), ``isolation`` and ``child`` (the sandbox), ``wire``.
+``parser`` (the parse), ``engines`` (pdfium and pypdf), ``isolation`` and ``child`` (the sandbox), ``wire``,
+``lanes`` (how many sandboxed reads a machine runs at once).
 The same sandbox runs the other work on users' files: ``embedded`` (the annotations inside a PDF, read
 for import) and ``annotating`` (an annotated copy written for export, ``annotate_in_subprocess``).
 """
@@ -21,6 +22,7 @@ from .isolation import (
     quote_rects_in_subprocess,
     read_annotations_in_subprocess,
 )
+from .lanes import Lanes, use_lanes
 from .parser import InProcessParser, PdfParser, parse_pdf
 from .rects import QuoteQuery, Rects
 from .results import (
@@ -40,6 +42,7 @@ __all__ = [
     "EmbeddedAnnotation",
     "ErrorCode",
     "InProcessParser",
+    "Lanes",
     "Limits",
     "OutlineItem",
     "ParseError",
@@ -62,4 +65,5 @@ __all__ = [
     "parse_pdf",
     "quote_rects_in_subprocess",
     "read_annotations_in_subprocess",
+    "use_lanes",
 ]

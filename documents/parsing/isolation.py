@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from .annotating import PdfMark
 from .embedded import EmbeddedAnnotation
 from .errors import ErrorCode, ParseError
+from .lanes import parse_lane
 from .rects import QuoteQuery, Rects
 from .results import DEFAULT_LIMITS, Limits, ParsedDocument, ProgressCallback
 from .wire import (
@@ -143,7 +144,7 @@ class SubprocessParser:
         size = os.stat(absolute).st_size
         if size > limits.max_file_bytes:  # no need to start a job to refuse this
             raise ParseError(ErrorCode.TOO_LARGE, f"The file is {size} bytes; at most {limits.max_file_bytes} allowed.")
-        with self._lock:
+        with self._lock, parse_lane():
             template = self._running_template()
             request = {"path": absolute, "limits": limits_to_wire(limits), **task}
             try:

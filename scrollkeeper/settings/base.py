@@ -6,6 +6,7 @@ to the real services; ``DJANGO_ENV=production`` turns on the deployment hardenin
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -220,6 +221,13 @@ PARSE_MAX_TEXT_CHARS = env_int("PARSE_MAX_TEXT_CHARS", 50_000_000)
 PARSE_MAX_ATTEMPTS = 3
 # Where the worker spools each file while parsing it (the system's temporary folder by default).
 PARSE_TMP_DIR = env_str("PARSE_TMP_DIR") or None
+# Sandboxed reads a worker machine runs at once (documents.parsing.lanes): at most its CPUs. A worker runs
+# one pool process more than this, so that one fetches and stores while the lanes parse.
+PARSE_LANES = env_int("PARSE_LANES", 0) or len(os.sched_getaffinity(0))
+# The lanes' lock files: one folder for every worker process of the machine.
+PARSE_LANES_DIR = env_str("PARSE_LANES_DIR") or os.path.join(
+    PARSE_TMP_DIR or tempfile.gettempdir(), "scrollkeeper-lanes"
+)
 
 # =============================================================================
 # Annotations: export and import

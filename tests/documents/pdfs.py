@@ -143,6 +143,29 @@ def xobject_fan_out(path: Path, *, depth: int, width: int, pages: int) -> Path:
     return path
 
 
+def text_in_a_form(path: Path, text: str) -> Path:
+    """One page whose only content draws a form XObject, which shows ``text``: text a page draws only
+    through a form, as some producers write every page."""
+    writer = PdfWriter()
+    form = StreamObject()
+    form.set_data(text_operators(text))
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(612), NumberObject(792)]),
+            NameObject("/Resources"): _helvetica(),
+        }
+    )
+    page = writer.add_blank_page(width=LETTER[0], height=LETTER[1])
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Fm0"): writer._add_object(form)})}
+    )
+    _set_contents(writer, page, b"q /Fm0 Do Q")
+    writer.write(path)
+    return path
+
+
 def nul_metadata(path: Path) -> Path:
     """Metadata with NUL bytes and a lone surrogate (UTF-16 cut in half) -- PostgreSQL rejects both."""
     write_pdf(path, ["Body text."])

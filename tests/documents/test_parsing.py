@@ -4,6 +4,7 @@ Every PDF is generated (``tests.documents.pdfs``); real-world ones are added fro
 one is configured (``SCROLLKEEPER_CORPUS_DIR``, or ``../shared/corpus`` beside the repository).
 """
 
+import contextlib
 import dataclasses
 import os
 import signal
@@ -15,6 +16,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from bench import REPO_ROOT, corpus_dir
@@ -31,7 +34,15 @@ from documents.parsing import (
 )
 from documents.parsing.cleaning import clean_text
 from documents.parsing.dates import parse_pdf_date
-from documents.parsing.engines import CannotOpen, PageContent, PdfEngine, PdfiumEngine, PypdfEngine
+from documents.parsing.engines import (
+    CannotOpen,
+    PageContent,
+    PdfEngine,
+    PdfiumEngine,
+    PypdfEngine,
+    _bounded_text,
+    _count_text_objects,
+)
 from documents.parsing.identifiers import find_arxiv_id, find_doi
 from documents.parsing.isolation import _error_for_exit
 from documents.parsing.parser import _authors
@@ -512,6 +523,57 @@ def test_pypdf_reads_the_whole_file_when_pdfium_cannot_open_it(article: Path) ->
 
 
 # --- the pieces ----------------------------------------------------------------------------------
+
+
+def test_pdfium_engine_reads_pages_as_pypdfium2_does(article: Path) -> None:
+    """The engine calls pdfium's functions itself (one extraction a page instead of two); what it reads is
+    what pypdfium2's page objects give, sizes as displayed."""
+    engine = PdfiumEngine.open(article)
+    document = pdfium.PdfDocument(article)
+    rotations = []
+    try:
+        for index, page in enumerate(document):
+            content = engine.page(index)
+            rotations.append(content.rotation)
+            textpage = page.get_textpage()
+            assert content.text == textpage.get_text_bounded()
+            textpage.close()
+            width, height = page.get_size()
+            rotation = page.get_rotation()
+            if rotation in (90, 270):
+                width, height = height, width
+            assert (content.width, content.height, content.rotation) == (width, height, rotation)
+            page.close()
+    finally:
+        engine.close()
+        document.close()
+    assert rotations == [0, 90, 0]
+
+
+def test_a_page_text_longer_than_the_first_buffer_is_read_whole(article: Path) -> None:
+    with _raw_page(article, 0) as page:
+        assert _bounded_text(page, units=4) == _bounded_text(page) == ARTICLE_PAGES[0].replace("\n", "\r\n")
+
+
+def test_text_drawn_only_through_a_form_counts(tmp_path: Path) -> None:
+    """A page whose text is all inside a form XObject is not taken for a scan (whose pages pypdf is spared)."""
+    with _raw_page(pdfs.text_in_a_form(tmp_path / "form.pdf", "Inside a form."), 0) as page:
+        assert _count_text_objects(page, up_to=5) == 1
+    with _raw_page(pdfs.write_pdf(tmp_path / "scan.pdf", [""], image_only=[0]), 0) as page:
+        assert _count_text_objects(page, up_to=5) == 0
+
+    assert parse_pdf(tmp_path / "form.pdf").pages[0].text == "Inside a form."
+
+
+@contextlib.contextmanager
+def _raw_page(path: Path, index: int) -> Iterator[Any]:
+    document = pdfium.PdfDocument(path)
+    page = pdfium_c.FPDF_LoadPage(document.raw, index)
+    try:
+        yield page
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
+        document.close()
 
 
 @pytest.mark.parametrize(

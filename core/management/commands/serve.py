@@ -29,9 +29,12 @@ class Command(BaseCommand):
             [sys.executable, "-m", "uvicorn", "scrollkeeper.asgi:application", "--host", host, "--port", str(port)]
         ]
         if settings.REDIS_URL:
+            # Two parse lanes at most on a workstation, and one pool process more (see docker/start.sh).
+            lanes = min(settings.PARSE_LANES, 2)
+            child_env["PARSE_LANES"] = str(lanes)
             commands.append(
                 [sys.executable, "-m", "celery", "-A", "scrollkeeper", "worker", "--loglevel=INFO",
-                 "--concurrency=2", "--without-gossip", "--without-mingle"]
+                 f"--concurrency={lanes + 1}", "--without-gossip", "--without-mingle"]
             )  # fmt: skip
         processes = [subprocess.Popen(command, env=child_env) for command in commands]  # noqa: S603 - fixed argv
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104 - only compares

@@ -99,11 +99,23 @@ class _Best:
 
 
 def _cpu_of(pid: int | None) -> float:
-    """CPU seconds of ``pid`` and of its reaped children, from /proc (0 without a pid)."""
+    """CPU seconds of ``pid``, of its reaped children and of its live ones (a job kept for the next
+    document is reaped rounds later), from /proc (0 without a pid). Taken before and after a round, the
+    difference is what they all spent in it: a job alive at the start and reaped by the end is counted
+    live first, whole afterwards."""
     if pid is None:
         return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(field) for field in _stat(pid)[11:15])
+    with contextlib.suppress(FileNotFoundError):
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            with contextlib.suppress(FileNotFoundError):  # it exited meanwhile: counted when reaped
+                ticks += sum(int(field) for field in _stat(int(child))[11:13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (utime is [11], stime [12], cutime [13]...)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def _timed(work: Callable[[], object]) -> float:

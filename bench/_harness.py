@@ -40,7 +40,7 @@ def services() -> Iterator[dict[str, str]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_for_moto(port)
+    wait_for_http(port, "/moto-api/", what="the moto S3 server")
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "scrollkeeper.settings.base",
@@ -109,24 +109,14 @@ def gunicorn(port: int) -> list[str]:
     return ["gunicorn", "scrollkeeper.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
 
 
-def wait_for_http(port: int) -> None:
+def wait_for_http(port: int, path: str = "/healthz", *, what: str = "the web server") -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with contextlib.suppress(requests.ConnectionError):
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}{path}", timeout=1)
             return
         time.sleep(0.1)
-    raise RuntimeError(f"the web server on port {port} did not start")
-
-
-def _wait_for_moto(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with contextlib.suppress(requests.ConnectionError):
-            requests.get(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
-            return
-        time.sleep(0.1)
-    raise RuntimeError("the moto S3 server did not start")
+    raise RuntimeError(f"{what} on port {port} did not start")
 
 
 def free_port() -> int:

@@ -67,9 +67,9 @@ MAX_DOCUMENTS_PER_JOB = 32
 REUSE_MAX_RSS_BYTES = 256 << 20
 """A job whose memory peaked above this exits after its document rather than wait for another."""
 IDLE_SECONDS = 5.0
+"""An idle job kept for the next document of its key exits when none comes within this time."""
 PROGRESS_INTERVAL_SECONDS = 0.05
 """A job reports its page count at most this often (and always its first and last page)."""
-"""An idle job kept for the next document of its key exits when none comes within this time."""
 _NEVER_STARTED = {
     "timed_out": False,
     "exit_code": JOB_FAILED_EXIT_CODE,

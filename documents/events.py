@@ -27,6 +27,14 @@ class DocumentChanged(TypedDict):
     deleted: bool
 
 
+class CollectionsChanged(TypedDict):
+    """A collection was created or deleted (its documents stay in the library): members refetch the
+    collections and the lists, which show and filter by them."""
+
+    type: Literal["collections.changed"]
+    team_id: str
+
+
 class DocumentJoined(TypedDict):
     """The answer to the client's ``{"type": "document.join", "document_id"}``: events of that document follow."""
 

@@ -25,7 +25,7 @@ from teams.models import Membership, Team
 from teams.selectors import scoped_get, team_scoped
 from teams.services import audit_record
 
-from .events import DocumentChanged, DocumentProgress, ParseErrorPayload, team_group
+from .events import CollectionsChanged, DocumentChanged, DocumentProgress, ParseErrorPayload, team_group
 from .models import Collection, Document, DocumentVersion, Page, Tag, Upload
 from .realtime import send_on_commit
 from .signals import document_parsed
@@ -478,12 +478,20 @@ def _delete_objects(keys: list[str]) -> None:
 def collection_create(*, actor: Membership, name: str, description: str = "") -> Collection:
     if team_scoped(Collection.objects.filter(name__iexact=name.strip()), team=actor.team).exists():
         raise ConflictError("A collection with this name exists.", code="name_taken", fields={"name": ["Taken."]})
-    return Collection.objects.create(team=actor.team, name=name.strip(), description=description)
+    collection = Collection.objects.create(team=actor.team, name=name.strip(), description=description)
+    _collections_changed_on_commit(actor.team_id)
+    return collection
 
 
 @transaction.atomic
 def collection_delete(*, actor: Membership, collection_id: UUID | str) -> None:
     scoped_get(Collection.objects.all(), team=actor.team, pk=collection_id).delete()
+    _collections_changed_on_commit(actor.team_id)
+
+
+def _collections_changed_on_commit(team_id: UUID) -> None:
+    event: CollectionsChanged = {"type": "collections.changed", "team_id": str(team_id)}
+    send_on_commit(team_group(team_id), event)
 
 
 class TransientError(Exception):

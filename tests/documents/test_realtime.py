@@ -170,3 +170,33 @@ def test_a_worker_sends_every_event_through_one_kept_loop() -> None:
     assert thread.loop.is_running()
     with EventSender() as sender:
         assert sender._sender is thread  # the tasks' senders used it too, not loops of their own
+
+
+def test_members_hear_of_collections_made_and_deleted() -> None:
+    """A collection made or deleted by one member shows in the others' libraries without a reload."""
+    team = make_team()
+    owner = team.memberships.get().user
+    member = _cookie(MembershipFactory.create(team=team).user)
+    outsider = UserFactory.create()
+    make_team(owner=outsider, name="Other lab")
+    outsider_cookie = _cookie(outsider)
+    client = Client()
+    client.force_login(owner)
+    collections = f"/api/v1/teams/{team.pk}/collections"
+    changed = {"type": "collections.changed", "team_id": str(team.pk)}
+
+    async def scenario() -> None:
+        inside, outside = _socket(member), _socket(outsider_cookie)
+        assert (await inside.connect())[0]
+        assert (await outside.connect())[0]
+        made = await database_sync_to_async(client.post)(collections, {"name": "Reading group"}, "application/json")
+        assert made.status_code == 201
+        assert await inside.receive_json_from(timeout=3) == changed
+        deleted = await database_sync_to_async(client.delete)(f"{collections}/{made.json()['id']}")
+        assert deleted.status_code == 204
+        assert await inside.receive_json_from(timeout=3) == changed
+        assert await outside.receive_nothing(timeout=0.3)
+        await inside.disconnect()
+        await outside.disconnect()
+
+    run(scenario)

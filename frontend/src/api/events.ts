@@ -26,6 +26,12 @@ export interface DocumentChangedEvent {
   deleted: boolean;
 }
 
+/** A collection was created or deleted: members refetch the collections and the lists. */
+export interface CollectionsChangedEvent {
+  type: 'collections.changed';
+  team_id: string;
+}
+
 // annotations/events.py: an annotation as the REST API gives it (with its replies), and its changes.
 
 /** Created, or edited/resolved/reopened/assigned/made visible to the team: add or replace it. */
@@ -108,6 +114,7 @@ export interface AnnotationExportFinishedEvent {
 export type LiveEvent =
   | DocumentProgressEvent
   | DocumentChangedEvent
+  | CollectionsChangedEvent
   | AnnotationEvent
   | DocumentJoinedEvent
   | SocketErrorEvent

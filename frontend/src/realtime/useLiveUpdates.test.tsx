@@ -3,7 +3,7 @@ import { act, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authKeys } from '../api/auth';
-import { documentKeys } from '../api/documents';
+import { documentKeys, libraryKeys } from '../api/documents';
 import type { DocumentPage } from '../api/types';
 import { FakeSocket, stubWebSocket } from '../library/test/fakeSocket';
 import { TEAM, USER } from '../test/fetchStub';
@@ -141,6 +141,17 @@ describe('useLiveUpdates', () => {
       }),
     );
     expect(queryClient.getQueryData(DETAIL)).toBeUndefined();
+  });
+
+  it('refetches the collections and the lists when another member makes or deletes a collection', () => {
+    const { invalidated, queryClient } = setup();
+    const COLLECTIONS = libraryKeys.collections(TEAM.id);
+    queryClient.setQueryData(COLLECTIONS, { results: [] });
+    act(() => FakeSocket.last.receive({ type: 'collections.changed', team_id: TEAM.id }));
+
+    expect(invalidated(COLLECTIONS)).toBe(true);
+    expect(invalidated(LIST)).toBe(true);
+    expect(invalidated(DETAIL)).toBe(false);
   });
 
   it('reconnects with backoff after a drop and refetches what it may have missed', () => {

@@ -77,6 +77,11 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
     case 'document.changed':
       onChanged(queryClient, event);
       break;
+    case 'collections.changed':
+      // The lists show each document's collections and may be filtered by a deleted one.
+      void queryClient.invalidateQueries({ queryKey: libraryKeys.collections(event.team_id) }, NO_CANCEL);
+      void queryClient.invalidateQueries({ queryKey: libraryKeys.lists(event.team_id) }, NO_CANCEL);
+      break;
     case 'annotation.created':
     case 'annotation.updated':
     case 'annotation.deleted':

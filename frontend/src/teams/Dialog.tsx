@@ -12,10 +12,14 @@ interface DialogProps {
 const FOCUSABLE =
   'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
 
+/** Open dialogs, the last opened last: keys go to that one only. */
+const openDialogs: HTMLElement[] = [];
+
 /**
  * A modal dialog: the rest of the page is inert while it is open, focus starts on its first
  * field (or the element marked `data-autofocus`), Tab stays inside, Escape closes it, and focus
- * returns to whatever opened it.
+ * returns to whatever opened it. Keys are heard on the whole document, so Escape and Tab still work
+ * when focus has left the dialog for the page itself (after a file chooser closes, say).
  */
 export function Dialog({ title, onClose, children }: DialogProps) {
   const titleId = useId();
@@ -40,27 +44,31 @@ export function Dialog({ title, onClose, children }: DialogProps) {
     )?.focus();
 
     function handleKeyDown(event: KeyboardEvent) {
+      if (!dialog || openDialogs[openDialogs.length - 1] !== dialog) return;
       if (event.key === 'Escape') {
         event.stopPropagation();
         onCloseRef.current();
         return;
       }
-      if (event.key !== 'Tab' || !dialog) return;
+      if (event.key !== 'Tab') return;
       const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
       if (focusable.length === 0) return;
       const first = focusable[0];
       const last = focusable[focusable.length - 1];
-      if (event.shiftKey && document.activeElement === first) {
+      const inside = dialog.contains(document.activeElement);
+      if (!inside || (event.shiftKey && document.activeElement === first)) {
         event.preventDefault();
-        last.focus();
+        (event.shiftKey ? last : first).focus();
       } else if (!event.shiftKey && document.activeElement === last) {
         event.preventDefault();
         first.focus();
       }
     }
-    dialog.addEventListener('keydown', handleKeyDown);
+    openDialogs.push(dialog);
+    document.addEventListener('keydown', handleKeyDown);
     return () => {
-      dialog.removeEventListener('keydown', handleKeyDown);
+      document.removeEventListener('keydown', handleKeyDown);
+      openDialogs.splice(openDialogs.indexOf(dialog), 1);
       for (const element of others) element.inert = false;
       opener?.focus();
     };

@@ -423,13 +423,12 @@ def annotation_exports_clean(*, now: datetime | None = None) -> int:
     Hourly, from beat; the number of files and rows removed."""
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.ANNOTATIONS_EXPORT_EXPIRES)
     storage = get_storage()
-    removed = 0
-    for export in AnnotationExport.objects.filter(created_at__lt=cutoff):
-        if export.storage_key:
-            storage.delete(key=export.storage_key)
-        export.delete()
-        removed += 1
-    stored = storage.list_keys(prefix=EXPORTS_PREFIX)
+    expired = AnnotationExport.objects.filter(created_at__lt=cutoff)
+    going = set(expired.exclude(storage_key="").values_list("storage_key", flat=True))
+    # Each row's file goes with it, once that commits (receivers.remove_the_file_of_a_deleted_export).
+    _, deleted = expired.delete()
+    removed = deleted.get(AnnotationExport._meta.label, 0)
+    stored = [(key, modified) for key, modified in storage.list_keys(prefix=EXPORTS_PREFIX) if key not in going]
     owned = set(
         AnnotationExport.objects.filter(storage_key__in=[key for key, _ in stored]).values_list(
             "storage_key", flat=True

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db import transaction
+
 
 def import_annotations_of_parsed_document(
     *, document_id: Any, markup_annotations: int | None = None, **kwargs: Any
@@ -23,3 +25,14 @@ def reanchor_annotations_of_parsed_document(*, document_id: Any, version: int | 
     from .tasks import reanchor_annotations
 
     reanchor_annotations.delay(str(document_id))
+
+
+def remove_the_file_of_a_deleted_export(*, instance: Any, **kwargs: Any) -> None:
+    """An export row is gone -- expired, or with its document, team or member: its annotated PDF goes too,
+    once that commits. Should storage fail here, the hourly sweep removes files that no export owns."""
+    key = instance.storage_key
+    if not key:
+        return
+    from core.storage import get_storage
+
+    transaction.on_commit(lambda: get_storage().delete(key=key), robust=True)

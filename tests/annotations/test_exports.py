@@ -373,7 +373,9 @@ def test_the_pdf_is_no_longer_made_in_the_request(lab: Lab, document: Document) 
     assert response.json()["code"] == "export_is_a_job"
 
 
-def test_expired_exports_and_files_no_export_owns_are_cleaned(lab: Lab, tmp_path: Path, settings: Any) -> None:
+def test_expired_exports_and_files_no_export_owns_are_cleaned(
+    lab: Lab, tmp_path: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
     export = _made(lab, document)
     row = AnnotationExport.objects.get(pk=export["id"])
@@ -382,12 +384,29 @@ def test_expired_exports_and_files_no_export_owns_are_cleaned(lab: Lab, tmp_path
     assert clean_exports() == 0  # nothing old enough yet
 
     later = timezone.now() + timedelta(seconds=settings.ANNOTATIONS_EXPORT_EXPIRES + 60)
-    assert annotation_exports_clean(now=later) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert annotation_exports_clean(now=later) == 2
 
     assert not AnnotationExport.objects.filter(pk=row.pk).exists()
     assert get_storage().head(key=row.storage_key) is None
     assert get_storage().head(key=stray) is None
     assert get_storage().head(key=document.storage_key) is not None  # the documents' objects are not ours
+
+
+def test_a_deleted_documents_exports_go_with_it(
+    lab: Lab, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Not an hour later with the sweep: the annotated copies are the document's content too."""
+    document = parsed_document(lab.team, pdfs.write_pdf(tmp_path / "paper.pdf", PAGES))
+    key = AnnotationExport.objects.get(pk=_made(lab, document)["id"]).storage_key
+    assert get_storage().head(key=key) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lab.client(Role.ADMIN).delete(lab.url(f"/documents/{document.pk}"))
+    assert response.status_code == 204
+
+    assert not AnnotationExport.objects.filter(document_id=document.pk).exists()
+    assert get_storage().head(key=key) is None
 
 
 @pytest.mark.usefixtures("eager_celery")

@@ -285,3 +285,10 @@ def test_the_event_payload_is_the_rest_shape(lab: Lab, document: Document) -> No
     )
     loaded = annotation_with_thread(highlight)
     assert services.annotation_payload(loaded) == AnnotationOut(loaded).data
+
+
+@pytest.mark.parametrize("kind", ["note", "area"])
+def test_the_event_payload_is_the_rest_shape_for_every_kind(lab: Lab, document: Document, kind: str) -> None:
+    """The REST answers of create, read and edit are built by the payload builder too."""
+    loaded = annotation_with_thread(annotate(lab.editor, document, kind, visibility="private"))
+    assert services.annotation_payload(loaded) == AnnotationOut(loaded).data

@@ -113,7 +113,7 @@ def _wait_until_parsed(team: Any, count: int) -> None:
     while Document.objects.filter(team=team, state__in=finished).count() < count:
         if time.monotonic() > deadline:
             raise RuntimeError("the worker did not finish the corpus within 10 minutes")
-        time.sleep(0.05)
+        time.sleep(0.05)  # each look is a query, on the CPUs the pipeline uses: ~1% of a run's time at most
 
 
 def _wait_for_worker() -> None:

@@ -258,16 +258,7 @@ def _document_create(actor: Membership, upload: Upload) -> Document:
         size=upload.size,
         uploaded_by=actor.user,
     )
-    upload.state = Upload.State.COMPLETED
-    upload.save(update_fields=["state", "updated_at"])
-    audit_record(
-        team=upload.team,
-        actor=actor.user,
-        action="document.uploaded",
-        data={"document_id": str(document.pk), "title": document.title, "size": document.size},
-    )
-    _enqueue_parse(document)
-    _changed_on_commit(document)
+    _upload_stored(actor, upload, document, "document.uploaded", {"title": document.title, "size": document.size})
     return document
 
 
@@ -309,17 +300,19 @@ def _version_create(actor: Membership, upload: Upload, document_id: UUID) -> Doc
             "pages_done", "updated_at",
         ]
     )  # fmt: skip
+    _upload_stored(
+        actor, upload, document, "document.version_uploaded", {"version": document.version, "size": document.size}
+    )
+    return document
+
+
+def _upload_stored(actor: Membership, upload: Upload, document: Document, action: str, data: dict[str, Any]) -> None:
+    """The upload became ``document``'s file: it is done, audited, and the parse is queued on commit."""
     upload.state = Upload.State.COMPLETED
     upload.save(update_fields=["state", "updated_at"])
-    audit_record(
-        team=upload.team,
-        actor=actor.user,
-        action="document.version_uploaded",
-        data={"document_id": str(document.pk), "version": document.version, "size": document.size},
-    )
+    audit_record(team=upload.team, actor=actor.user, action=action, data={"document_id": str(document.pk), **data})
     _enqueue_parse(document)
     _changed_on_commit(document)
-    return document
 
 
 @transaction.atomic

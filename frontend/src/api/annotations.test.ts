@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeAnnotation } from '../annotations/testData';
 import { TEAM, stubFetch } from '../test/fetchStub';
 import { annotationKeys, applyCatchUp, loadAnnotations } from './annotations';
 import type { Annotation, AnnotationList, Reply } from './types';
@@ -23,28 +24,14 @@ function reply(id: string, annotationId: string): Reply {
 }
 
 function annotation(id: string, start: number, fields: Partial<Annotation> = {}): Annotation {
-  return {
+  return makeAnnotation({
     id,
     document_id: DOC_ID,
-    page_index: 0,
-    kind: 'highlight',
-    color: 'yellow',
     body: id,
-    visibility: 'team',
     anchors: { position: { start, end: start + 4 } },
-    mentions: [],
-    version: 1,
     author: null,
-    assignee: null,
-    resolved_at: null,
-    resolved_by: null,
-    created_at: '2025-03-01T10:00:00Z',
-    updated_at: '2025-03-01T10:00:00Z',
-    replies: [],
-    anchor_status: 'anchored',
-    anchor_version: 1,
     ...fields,
-  };
+  });
 }
 
 function list(results: Annotation[], fields: Partial<AnnotationList> = {}): AnnotationList {

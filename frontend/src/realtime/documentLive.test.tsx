@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { annotationKeys } from '../api/annotations';
 import { authKeys } from '../api/auth';
-import type { Annotation, AnnotationList } from '../api/types';
+import { makeAnnotation } from '../annotations/testData';
+import type { AnnotationList } from '../api/types';
 import { FakeSocket, stubWebSocket } from '../library/test/fakeSocket';
 import { TEAM, USER } from '../test/fetchStub';
 import { useDocumentLive, useLiveUpdates } from './useLiveUpdates';
@@ -17,27 +18,13 @@ class SendingSocket extends FakeSocket {
 }
 
 const LIST = annotationKeys.list(TEAM.id, 'd1');
-const ANNOTATION = {
+const ANNOTATION = makeAnnotation({
   id: 'a1',
   document_id: 'd1',
-  page_index: 0,
-  kind: 'highlight',
-  color: 'yellow',
   body: 'first',
-  visibility: 'team',
   anchors: { position: { start: 5, end: 9 } },
-  mentions: [],
-  version: 1,
   author: null,
-  assignee: null,
-  resolved_at: null,
-  resolved_by: null,
-  created_at: '2025-03-01T10:00:00Z',
-  updated_at: '2025-03-01T10:00:00Z',
-  replies: [],
-  anchor_status: 'anchored',
-  anchor_version: 1,
-} satisfies Annotation;
+});
 const REPLY = {
   id: 'r1',
   annotation_id: 'a1',

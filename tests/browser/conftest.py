@@ -46,13 +46,31 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+SERVER_LAYER = "browser_server"
+"""The channel layer alias the server's sockets receive on (the same Redis as the default).
+
+channels_redis lets one event loop at a time receive on a layer object. A page left open by an earlier
+test may reconnect at any time, and its consumer, on the server's loop, would otherwise take whatever
+default layer object the running test has, while that test's own consumers receive on it from theirs."""
+
+
 def _application() -> Any:
-    """The project's ASGI app, with the built UI served from the staticfiles finders as ``runserver`` does
-    (tests do not run collectstatic, and DEBUG is off in tests so WhiteNoise may not look in the finders)."""
+    """The project's ASGI app as ``scrollkeeper.asgi`` composes it, its sockets on ``SERVER_LAYER``, with the
+    built UI served from the staticfiles finders as ``runserver`` does (tests do not run collectstatic, and
+    DEBUG is off in tests so WhiteNoise may not look in the finders)."""
+    from channels.auth import AuthMiddlewareStack
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from channels.security.websocket import AllowedHostsOriginValidator
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.urls import path
 
-    from scrollkeeper.asgi import application
+    from documents.consumers import LiveConsumer
+    from scrollkeeper.asgi import django_asgi_app
 
+    sockets = URLRouter([path("ws/", LiveConsumer.as_asgi(channel_layer_alias=SERVER_LAYER))])
+    application = ProtocolTypeRouter(
+        {"http": django_asgi_app, "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(sockets))}
+    )
     return ASGIStaticFilesHandler(application)
 
 
@@ -66,9 +84,10 @@ def asgi_server(django_db_setup: None) -> Iterator[str]:
 
     port = _free_port()
     origin = f"http://{HOST}:{port}"
-    saved = {name: getattr(settings, name) for name in ("ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS")}
+    saved = {name: getattr(settings, name) for name in ("ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CHANNEL_LAYERS")}
     settings.ALLOWED_HOSTS = [*saved["ALLOWED_HOSTS"], HOST]
     settings.CSRF_TRUSTED_ORIGINS = [*saved["CSRF_TRUSTED_ORIGINS"], origin]
+    settings.CHANNEL_LAYERS = {**saved["CHANNEL_LAYERS"], SERVER_LAYER: saved["CHANNEL_LAYERS"]["default"]}
 
     config = uvicorn.Config(
         _application(), host=HOST, port=port, lifespan="off", log_level="warning", ws="websockets-sansio"

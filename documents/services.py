@@ -591,6 +591,14 @@ def document_file_copy(document: Document) -> Iterator[str]:
         yield local.name
 
 
+def _team_parse_folder(team_id: UUID) -> str:
+    """Where a team's files wait for their parse. A parse job may go on to the next document of the same
+    team (``reuse_key``), so it may read this whole folder -- and nothing of another team's."""
+    folder = os.path.join(settings.PARSE_TMP_DIR or tempfile.gettempdir(), "scrollkeeper-parse", f"team-{team_id}")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    return folder
+
+
 def parse_limits(*, max_pages: int | None = None) -> "Limits":
     """What one read of an uploaded file may cost, from the settings (``PARSE_*``): for its parse, and for
     every other task that opens it in the sandbox (``max_pages`` lower for some of those)."""
@@ -639,7 +647,7 @@ def document_parse(*, document_id: str) -> None:
                     pages_done=done, pages_total=total, updated_at=timezone.now()
                 )
 
-        with tempfile.NamedTemporaryFile(suffix=".pdf", dir=settings.PARSE_TMP_DIR) as local:
+        with tempfile.NamedTemporaryFile(suffix=".pdf", dir=_team_parse_folder(document.team_id)) as local:
             try:
                 get_storage().download_to(key=document.storage_key, fileobj=local)
                 local.flush()

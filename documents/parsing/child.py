@@ -44,6 +44,7 @@ from typing import Any, Literal
 import pypdf
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
+from . import confinement
 from .annotating import write_annotated_pdf
 from .embedded import read_embedded_annotations
 from .errors import ErrorCode, ParseError
@@ -89,6 +90,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="scrollkeeper-parser-") as folder:
         _warm_up(_write_warm_up_pdf(Path(folder) / "warm-up.pdf"))
     gc.freeze()  # what exists now is never collected, so jobs do not copy those pages on write
+    _say_what_confinement_lacks()
     spare = _Job.fork(out)
     idle: _Job | None = None  # a job done with a document, kept for the next one of the same key
     try:
@@ -314,7 +316,7 @@ def _job(request: dict[str, Any], out: int, *, reused: bool) -> bool:  # pragma:
     if reused:
         _renew_cpu_budget(limits)
     else:
-        _confine(limits)
+        _confine(limits, request)
 
     last_sent = [-math.inf]
 
@@ -356,10 +358,13 @@ def _die_with(template: int) -> None:  # pragma: no cover -- runs in the forked 
         os._exit(JOB_FAILED_EXIT_CODE)
 
 
-def _confine(limits: Limits) -> None:  # pragma: no cover -- runs in the forked job
+def _confine(limits: Limits, request: dict[str, Any]) -> None:  # pragma: no cover -- runs in the forked job
     """Caps for hostile files: address space, CPU time (a backstop to the template's wall clock, renewed
     for each document of a reused job), no core dumps, nothing to read on stdin. (Not ``RLIMIT_FSIZE``:
-    it would kill a job for a warning written to a worker's stderr that is redirected to a file.)"""
+    it would kill a job for a warning written to a worker's stderr that is redirected to a file.) Then
+    the kernel's sandboxes (``confinement``), which last the job's life: a job kept for the documents of
+    one key may read the folder of its first file, where the worker keeps that key's files, and nothing
+    of any other."""
     memory = limits.max_memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     per_document = math.ceil(limits.max_seconds) + 1
@@ -368,6 +373,18 @@ def _confine(limits: Limits) -> None:  # pragma: no cover -- runs in the forked 
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
+    path = request["path"]
+    readable = os.path.dirname(path) if request.get("reuse") is not None else path
+    confinement.confine(read=[readable], write=[os.path.dirname(request["out"])] if "out" in request else [])
+
+
+def _say_what_confinement_lacks() -> None:
+    """Once, in the worker's log: the sandboxes this kernel does not offer, which jobs then go without."""
+    missing = [name for name, offered in confinement.available().items() if not offered]
+    if missing:
+        lacking = " and no ".join(missing)
+        sys.stderr.write(f"scrollkeeper parser: this kernel offers no {lacking}; parse jobs run without.\n")
+        sys.stderr.flush()
 
 
 def _renew_cpu_budget(limits: Limits) -> None:  # pragma: no cover -- runs in the forked job

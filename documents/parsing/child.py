@@ -91,6 +91,8 @@ def main() -> None:
         _warm_up(_write_warm_up_pdf(Path(folder) / "warm-up.pdf"))
     gc.freeze()  # what exists now is never collected, so jobs do not copy those pages on write
     _say_what_confinement_lacks()
+    if not confinement_works():
+        return  # no "ready": the worker reports the parser unavailable, and its tasks retry
     spare = _Job.fork(out)
     idle: _Job | None = None  # a job done with a document, kept for the next one of the same key
     try:
@@ -376,6 +378,25 @@ def _confine(limits: Limits, request: dict[str, Any]) -> None:  # pragma: no cov
     path = request["path"]
     readable = os.path.dirname(path) if request.get("reuse") is not None else path
     confinement.confine(read=[readable], write=[os.path.dirname(request["out"])] if "out" in request else [])
+
+
+def confinement_works() -> bool:
+    """Whether a job can confine itself, tried once in a throwaway process. A kernel that offers the
+    sandboxes but refuses them to this process (a container's own filter, say) stops the template from
+    starting: parsing unconfined would be silent, and every job failing would blame the users' files."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover -- the throwaway process; it leaves through os._exit
+        code = JOB_FAILED_EXIT_CODE
+        try:
+            confinement.confine(read=[os.devnull])
+            code = 0
+        except OSError as error:
+            sys.stderr.write(f"scrollkeeper parser: parse jobs cannot be confined here: {error}\n")
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def _say_what_confinement_lacks() -> None:

@@ -124,3 +124,27 @@ def test_a_job_kept_for_a_team_reads_that_teams_folder_only(isolated: Subprocess
 
     shutil.copy(foreign, team_folder / "copied.pdf")
     assert isolated.parse(team_folder / "copied.pdf", reuse_key="team-a").pages[0].text == "A paper of team B."
+
+
+def test_the_template_checks_once_that_jobs_can_be_confined() -> None:
+    """A kernel that offers the sandboxes but refuses them to the process keeps the template from starting
+    (the worker then reports the parser unavailable and retries) rather than fail every user's file.
+    (In a fresh interpreter: the check forks, which a test process with threads should not.)"""
+    check = textwrap.dedent(
+        """
+        from documents.parsing import child, confinement
+
+        works = child.confinement_works()
+
+        def refused(**kwargs):
+            raise PermissionError(1, "landlock_restrict_self failed")
+
+        confinement.confine = refused
+        print(works, child.confinement_works())
+        """
+    )
+    probe = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=60
+    )
+    assert probe.stdout.split() == ["True", "False"]
+    assert "parse jobs cannot be confined here: [Errno 1] landlock_restrict_self failed" in probe.stderr

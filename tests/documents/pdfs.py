@@ -179,6 +179,29 @@ def nul_metadata(path: Path) -> Path:
     return path
 
 
+def catalog_missing_from_trailer(path: Path, *, objects_before: int) -> Path:
+    """A one-page PDF whose trailer has no ``/Root``: its catalog comes after ``objects_before`` other
+    objects, each listed in the cross-reference table. pdfium and pypdf go looking for the catalog."""
+    bodies = [b"0"] * objects_before
+    catalog = objects_before + 1
+    bodies += [
+        b"<< /Type /Catalog /Pages %d 0 R >>" % (catalog + 1),
+        b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (catalog + 2),
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] >>" % (catalog + 1),
+    ]
+    data = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    path.write_bytes(bytes(data))
+    return path
+
+
 # --- helpers ---------------------------------------------------------------------------------------
 
 

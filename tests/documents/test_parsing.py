@@ -30,6 +30,7 @@ from documents.parsing import (
     ParseError,
     PdfParser,
     SubprocessParser,
+    engines,
     parse_pdf,
 )
 from documents.parsing.cleaning import clean_text
@@ -520,6 +521,20 @@ def test_pypdf_reads_the_whole_file_when_pdfium_cannot_open_it(article: Path) ->
     assert document.quality.warnings == ["Read with pypdf only: the primary engine failed: Data format error"]
     assert [(item.title, item.page_index) for item in document.outline] == [("Introduction", 0), ("Scans", 2)]
     assert document.metadata.authors == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_pypdf_looks_for_a_catalog_the_trailer_misses_within_a_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each object pypdf tries costs a scan of the whole file when it is missing from the cross-reference
+    table: the search is bounded by the bytes it may scan, so a large broken file is given up on soon."""
+    path = pdfs.catalog_missing_from_trailer(tmp_path / "no-root.pdf", objects_before=100)
+
+    assert PypdfEngine.open(path).page_count() == 1
+
+    monkeypatch.setattr(engines, "ROOT_SEARCH_BYTES", 50 * path.stat().st_size)  # 50 objects' worth
+    with pytest.raises(CannotOpen, match="recovery limit"):
+        PypdfEngine.open(path)
 
 
 # --- the pieces ----------------------------------------------------------------------------------

@@ -2,10 +2,19 @@
 
 from typing import Literal, TypedDict
 
+RETRYABLE_ERROR_CODES = frozenset({"storage_unavailable", "timeout"})
+"""Failures that parsing the same file again may get past: storage was unreachable, or the machine was too
+busy to finish within the time budget. Every other code is the file's own, and would fail the same way."""
+
 
 class ParseErrorPayload(TypedDict):
     code: str
     message: str
+    retryable: bool
+
+
+def parse_error(code: str, message: str) -> ParseErrorPayload:
+    return {"code": code, "message": message, "retryable": code in RETRYABLE_ERROR_CODES}
 
 
 class DocumentProgress(TypedDict):

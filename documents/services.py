@@ -25,7 +25,14 @@ from teams.models import Membership, Team
 from teams.selectors import scoped_get, team_scoped
 from teams.services import audit_record
 
-from .events import CollectionsChanged, DocumentChanged, DocumentProgress, ParseErrorPayload, team_group
+from .events import (
+    CollectionsChanged,
+    DocumentChanged,
+    DocumentProgress,
+    ParseErrorPayload,
+    parse_error,
+    team_group,
+)
 from .models import Collection, Document, DocumentVersion, Page, Tag, Upload
 from .realtime import send_on_commit
 from .signals import document_parsed
@@ -49,7 +56,7 @@ MAX_PARTS = 10_000
 def progress_event(document: Document) -> DocumentProgress:
     error: ParseErrorPayload | None = None
     if document.state == Document.State.FAILED:
-        error = {"code": document.error_code, "message": document.error_message}
+        error = parse_error(document.error_code, document.error_message)
     return {
         "type": "document.progress",
         "team_id": str(document.team_id),
@@ -378,6 +385,12 @@ def document_retry(*, actor: Membership, document_id: UUID | str) -> Document:
     document = scoped_get(Document.objects.select_for_update(), team=actor.team, pk=document_id)
     if document.state != Document.State.FAILED:
         raise ConflictError("Only a document whose parse failed can be retried.", code="not_failed")
+    if not parse_error(document.error_code, document.error_message)["retryable"]:
+        raise ConflictError(
+            f"Reading this file again would fail the same way ({document.error_message.rstrip('.')}). "
+            "Upload a corrected file instead.",
+            code="not_retryable",
+        )
     document.state = Document.State.QUEUED
     document.error_code = document.error_message = ""
     document.attempts = 0
@@ -497,7 +510,7 @@ def _fail(document: Document, *, code: str, message: str, file_fault: bool = Tru
     last readable version, and the new one is kept in its list with why. What to tell the browsers: the
     parse failed (so the uploader sees why), whatever the document's state now."""
     failure: DocumentProgress = {**progress_event(document), "state": Document.State.FAILED}
-    failure["error"] = {"code": code, "message": message[:500]}
+    failure["error"] = parse_error(code, message[:500])
     if file_fault and _reject_version(document, code=code, message=message):
         return failure  # the caller sends it, then document.changed: browsers refetch the document as it is
     document.state = Document.State.FAILED

@@ -3,6 +3,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from documents.events import ParseErrorPayload, parse_error
 from documents.models import Collection, Document, DocumentVersion, Page, Tag, Upload
 
 
@@ -82,6 +83,10 @@ class CollectionIn(serializers.Serializer[None]):
 class ParseErrorOut(serializers.Serializer[None]):
     code = serializers.CharField()
     message = serializers.CharField()
+    retryable = serializers.BooleanField(
+        help_text="Whether parsing the same file again may succeed (storage was down, the machine was busy); "
+        "retrying any other failure is refused."
+    )
 
 
 class UploaderOut(serializers.Serializer[None]):
@@ -124,10 +129,10 @@ class DocumentOut(serializers.ModelSerializer[Document]):
         read_only_fields = fields
 
     @extend_schema_field(ParseErrorOut(allow_null=True))
-    def get_error(self, document: Document) -> dict[str, str] | None:
+    def get_error(self, document: Document) -> ParseErrorPayload | None:
         if document.state != Document.State.FAILED:
             return None
-        return {"code": document.error_code, "message": document.error_message}
+        return parse_error(document.error_code, document.error_message)
 
 
 class DocumentPageOut(serializers.Serializer[None]):
@@ -186,9 +191,9 @@ class VersionOut(serializers.ModelSerializer[DocumentVersion]):
         return version.number == version.document.version
 
     @extend_schema_field(ParseErrorOut(allow_null=True))
-    def get_error(self, version: DocumentVersion) -> dict[str, str] | None:
+    def get_error(self, version: DocumentVersion) -> ParseErrorPayload | None:
         """Why this version's file could not be read (the document stayed on the version before)."""
-        return {"code": version.error_code, "message": version.error_message} if version.error_code else None
+        return parse_error(version.error_code, version.error_message) if version.error_code else None
 
 
 class VersionListOut(serializers.Serializer[None]):

@@ -157,7 +157,14 @@ class DocumentDetailApi(TeamScopedApi):
 class DocumentRetryApi(TeamScopedApi):
     team_permissions: ClassVar = {"POST": "documents.upload"}
 
-    @extend_schema(request=None, responses={202: s.DocumentOut}, summary="Parse a failed document again")
+    @extend_schema(
+        request=None,
+        responses={202: s.DocumentOut},
+        summary="Parse a failed document again",
+        description="Only when its error is `retryable` (storage was unreachable, or the time budget ran out); "
+        "`409 not_failed` for a document that did not fail, `409 not_retryable` for a file that would fail "
+        "the same way.",
+    )
     def post(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
         document = services.document_retry(actor=self.membership, document_id=document_id)
         return Response(s.DocumentOut(document).data, status=status.HTTP_202_ACCEPTED)

@@ -233,7 +233,8 @@ class _Parse:
         except CannotOpen as error:
             engine_or_none = self._fallback()
             if engine_or_none is None:
-                raise ParseError(ErrorCode.CORRUPT, _say(f"The PDF cannot be read: {error}")) from None
+                message = f"The PDF is damaged or incomplete and cannot be opened (the reader says: {error})."
+                raise ParseError(ErrorCode.CORRUPT, _say(message)) from None
             self.warnings.append(_say(f"Read with {engine_or_none.name} only: the primary engine failed: {error}"))
             self.fallback = None  # it is the main engine now: there is nothing left to fall back to
             return engine_or_none

@@ -24,8 +24,8 @@ def _failed_document(world: World) -> UUID:
         size=len(MINIMAL_PDF),
         storage_key=f"teams/{team.pk}/documents/isolation-draft.pdf",
         state=Document.State.FAILED,
-        error_code="corrupt",
-        error_message="The file is damaged.",
+        error_code="storage_unavailable",
+        error_message="The file could not be fetched from storage. Try again in a moment.",
     )
     get_storage().upload_from(key=document.storage_key, fileobj=io.BytesIO(MINIMAL_PDF), content_type="application/pdf")
     return document.pk

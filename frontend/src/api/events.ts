@@ -5,6 +5,8 @@ import type { Annotation, AnnotationExport, DocumentState, Reply, UserNotificati
 export interface ParseErrorPayload {
   code: string;
   message: string;
+  /** Whether parsing the same file again may succeed (storage was down, the machine was busy). */
+  retryable: boolean;
 }
 
 /** A document's parse moved on: its state and how many pages are done. */

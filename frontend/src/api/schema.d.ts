@@ -633,7 +633,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Parse a failed document again */
+        /**
+         * Parse a failed document again
+         * @description Only when its error is `retryable` (storage was unreachable, or the time budget ran out); `409 not_failed` for a document that did not fail, `409 not_retryable` for a file that would fail the same way.
+         */
         post: operations["teams_documents_retry_create"];
         delete?: never;
         options?: never;
@@ -1371,6 +1374,8 @@ export interface components {
         ParseErrorOut: {
             code: string;
             message: string;
+            /** @description Whether parsing the same file again may succeed (storage was down, the machine was busy); retrying any other failure is refused. */
+            retryable: boolean;
         };
         PartTargetOut: {
             part_number: number;

@@ -271,7 +271,7 @@ describe('Editing from the reader', () => {
   const failed = doc(MINE, {
     title: 'Unreadable',
     state: 'failed',
-    error: { code: 'corrupt', message: 'The file is damaged.' },
+    error: { code: 'corrupt', message: 'The file is damaged.', retryable: false },
   });
   const READER = `/t/${TEAM.id}/documents/${MINE}`;
 

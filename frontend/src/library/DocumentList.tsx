@@ -281,7 +281,7 @@ function DocumentCard({
       {document.state === 'failed' && (
         <div className="doc-failure">
           <p className="upload-error">{document.error?.message ?? 'This file could not be read.'}</p>
-          {canRetry && (
+          {canRetry && document.error?.retryable && (
             <Button
               variant="secondary"
               className="button-small"

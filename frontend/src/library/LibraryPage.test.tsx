@@ -72,14 +72,19 @@ describe('LibraryPage', () => {
       libraryRoutes(
         {
           ...EMPTY_PAGE,
-          results: [doc('d1', { state: 'failed', error: { code: 'encrypted', message: 'It is locked.' } })],
+          results: [
+            doc('d1', {
+              state: 'failed',
+              error: { code: 'storage_unavailable', message: 'Storage was away.', retryable: true },
+            }),
+          ],
         },
         VIEWER,
       ),
     );
     renderApp(LIBRARY);
 
-    expect(await screen.findByText('It is locked.')).toBeInTheDocument();
+    expect(await screen.findByText('Storage was away.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Upload PDFs' })).not.toBeInTheDocument();
     expect(screen.queryByLabelText('Upload PDFs')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
@@ -95,9 +100,14 @@ describe('LibraryPage', () => {
           doc('d3', {
             title: 'Broken',
             state: 'failed',
-            error: { code: 'corrupt', message: 'The file is damaged.' },
+            error: { code: 'corrupt', message: 'The file is damaged.', retryable: false },
           }),
           doc('d4', { title: 'Again', duplicate_of: 'd1', uploaded_by: null }),
+          doc('d5', {
+            title: 'Unfetched',
+            state: 'failed',
+            error: { code: 'storage_unavailable', message: 'Storage was away.', retryable: true },
+          }),
         ],
       }),
     );
@@ -124,7 +134,10 @@ describe('LibraryPage', () => {
 
     const failed = screen.getByRole('heading', { name: 'Broken' }).closest('li')!;
     expect(failed).toHaveTextContent('The file is damaged.');
-    expect(within(failed).getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+    // The file itself is the problem: reading it again would fail the same way.
+    expect(within(failed).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+    const unfetched = screen.getByRole('heading', { name: 'Unfetched' }).closest('li')!;
+    expect(within(unfetched).getByRole('button', { name: 'Retry' })).toBeInTheDocument();
 
     const duplicate = screen.getByRole('heading', { name: 'Again' }).closest('li')!;
     expect(within(duplicate).getByRole('link', { name: 'Duplicate' })).toHaveAttribute(
@@ -267,6 +280,60 @@ describe('LibraryPage', () => {
     expect(uploads).toHaveTextContent('fresh · 4 pages · 1 page without text');
     expect(screen.getByTestId('announcer')).toHaveTextContent('fresh is ready.');
     expect(requests.some((r) => r.method === 'POST' && r.path.endsWith('/complete'))).toBe(true);
+    vi.unstubAllGlobals();
+  });
+
+  it("says why an uploaded file could not be read, offers no retry when it is the file's fault, and lets the row go", async () => {
+    stubXhr();
+    let document1 = doc('bad', { title: 'cut', state: 'queued', pages_done: 0, pages_total: null });
+    stubFetch({
+      ...libraryRoutes(),
+      [`GET ${TEAM_API}/documents`]: () => ({ body: { ...EMPTY_PAGE, results: [document1] } }),
+      [`POST ${TEAM_API}/documents/uploads`]: {
+        status: 201,
+        body: {
+          id: 'up2',
+          filename: 'cut.pdf',
+          size: 4,
+          method: 'post',
+          part_size: null,
+          expires_at: '2030-01-01T00:00:00Z',
+          target: { method: 'POST', url: '/api/v1/storage/local/tok', fields: {}, file_field: 'file' },
+          parts: [],
+        },
+      },
+      [`POST ${TEAM_API}/documents/uploads/up2/complete`]: () => ({ status: 201, body: document1 }),
+      [`GET ${TEAM_API}/documents/bad`]: () => ({ body: { ...document1, pages_without_text: [] } }),
+    });
+    const { user } = renderApp(LIBRARY);
+    await user.upload(
+      await screen.findByLabelText('Upload PDFs'),
+      new File(['%PDF'], 'cut.pdf', { type: 'application/pdf' }),
+    );
+    await waitFor(() => expect(FakeXhr.sent).toHaveLength(1));
+    FakeXhr.sent[0].respond(204);
+    const uploads = await screen.findByRole('list', { name: 'Uploads' });
+    await within(uploads).findByRole('progressbar', { name: 'Reading cut.pdf' });
+
+    const error = { code: 'corrupt', message: 'The PDF is damaged or incomplete.', retryable: false };
+    document1 = { ...document1, state: 'failed', error };
+    FakeSocket.last.receive({
+      type: 'document.progress',
+      team_id: TEAM.id,
+      document_id: 'bad',
+      state: 'failed',
+      pages_done: 0,
+      pages_total: null,
+      error,
+    });
+    expect(await within(uploads).findByText(/The PDF is damaged or incomplete\./)).toBeInTheDocument();
+    expect(within(uploads).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+
+    await user.click(within(uploads).getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByRole('list', { name: 'Uploads' })).not.toBeInTheDocument();
+    // The document stays in the library, with its failure.
+    const row = screen.getByRole('heading', { name: 'cut' }).closest('li')!;
+    expect(row).toHaveTextContent('The PDF is damaged or incomplete.');
     vi.unstubAllGlobals();
   });
 });

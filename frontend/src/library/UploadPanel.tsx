@@ -138,7 +138,13 @@ function UploadRow({ item, queue, teamId }: { item: UploadItem; queue: UploadQue
         <span className="upload-size">{formatBytes(item.size)}</span>
       </div>
       {item.phase === 'done' && item.document ? (
-        <ParseStatus teamId={teamId} summary={item.document} nameId={nameId} name={item.name} />
+        <ParseStatus
+          teamId={teamId}
+          summary={item.document}
+          nameId={nameId}
+          name={item.name}
+          onDismiss={() => queue.dismiss(item.key)}
+        />
       ) : (
         <UploadStatus item={item} />
       )}
@@ -204,11 +210,14 @@ function ParseStatus({
   summary,
   nameId,
   name,
+  onDismiss,
 }: {
   teamId: string;
   summary: DocumentSummary;
   nameId: string;
   name: string;
+  /** Drops the row (the document stays in the library, failed). */
+  onDismiss: () => void;
 }) {
   const detail = useDocument(teamId, summary.id).data;
   const document = detail ?? summary;
@@ -239,15 +248,20 @@ function ParseStatus({
       <div className="upload-status">
         <p className="upload-error">
           {document.error?.message ?? 'This file could not be read.'}{' '}
-          <Button
-            variant="secondary"
-            className="button-small"
-            aria-describedby={nameId}
-            pending={retry.isPending}
-            pendingText="Retrying…"
-            onClick={() => retry.mutate(document.id)}
-          >
-            Retry
+          {document.error?.retryable && (
+            <Button
+              variant="secondary"
+              className="button-small"
+              aria-describedby={nameId}
+              pending={retry.isPending}
+              pendingText="Retrying…"
+              onClick={() => retry.mutate(document.id)}
+            >
+              Retry
+            </Button>
+          )}{' '}
+          <Button variant="quiet" className="button-small" aria-describedby={nameId} onClick={onDismiss}>
+            Dismiss
           </Button>
         </p>
         {retry.error && <p className="upload-error">{retry.error.detail}</p>}

@@ -18,7 +18,7 @@ const DOCUMENT: DocumentDetail = {
   filename: 'tweezers.pdf',
   size: 2048,
   state: 'failed',
-  error: { code: 'corrupt', message: 'The file is damaged.' },
+  error: { code: 'corrupt', message: 'The file is damaged.', retryable: false },
   pages_done: 0,
   pages_total: null,
   authors: [],
@@ -162,7 +162,9 @@ describe('VersionsDialog', () => {
       [`GET ${DETAIL_PATH}/versions`]: {
         body: {
           results: [
-            version(2, { error: { code: 'encrypted', message: 'The PDF is protected by a password.' } }),
+            version(2, {
+              error: { code: 'encrypted', message: 'The PDF is protected by a password.', retryable: false },
+            }),
             version(1, { is_current: true }),
           ],
         },

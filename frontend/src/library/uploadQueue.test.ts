@@ -195,7 +195,7 @@ describe('UploadQueue', () => {
   });
 
   it("shows the server's detail when the start or the completion is refused", async () => {
-    stubFetch({
+    const requests = stubFetch({
       [`POST ${BASE}`]: (request: StubRequest) =>
         (request.body as { filename: string }).filename === 'huge.pdf'
           ? {
@@ -213,17 +213,14 @@ describe('UploadQueue', () => {
           'The stored file has 9 bytes, not the 10 announced. Upload it again.',
         ),
       },
-      [`DELETE ${BASE}/u5`]: {
-        status: 409,
-        body: apiError('upload_closed', 'This upload is already aborted.'),
-      },
     });
     const queue = new UploadQueue(TEAM.id);
     queue.add([pdf('huge.pdf'), pdf('short.pdf')]);
 
     (await nextXhr()).respond(204);
+    // Too large for the plan: sending it again cannot help. Bytes lost on the way: it can.
     await vi.waitFor(() =>
-      expect(queue.getSnapshot().map((item) => item.phase)).toEqual(['failed', 'failed']),
+      expect(queue.getSnapshot().map((item) => item.phase)).toEqual(['rejected', 'failed']),
     );
     expect(queue.getSnapshot().map((item) => item.error)).toEqual([
       {
@@ -235,6 +232,27 @@ describe('UploadQueue', () => {
         detail: 'The stored file has 9 bytes, not the 10 announced. Upload it again.',
       },
     ]);
+    // The server closed the upload it answered about: no abort after it (it would only be refused).
+    expect(requests.filter((request) => request.method === 'DELETE')).toEqual([]);
+  });
+
+  it('does not offer to send again a file the server found is not a PDF', async () => {
+    const requests = stubFetch({
+      [`POST ${BASE}`]: { status: 201, body: postTicket('u7') },
+      [`POST ${BASE}/u7/complete`]: {
+        status: 415,
+        body: apiError('not_a_pdf', 'renamed.pdf is not a PDF file.'),
+      },
+    });
+    const queue = new UploadQueue(TEAM.id);
+    queue.add([pdf('renamed.pdf')]);
+
+    (await nextXhr()).respond(204);
+    await vi.waitFor(() => expect(only(queue).phase).toBe('rejected'));
+    expect(only(queue).error).toEqual({ code: 'not_a_pdf', detail: 'renamed.pdf is not a PDF file.' });
+    queue.retry(only(queue).key);
+    expect(only(queue).phase).toBe('rejected');
+    expect(requests.filter((request) => request.method === 'DELETE')).toEqual([]);
   });
 
   it('cancels an upload in flight: aborts the request and drops the upload on the server', async () => {

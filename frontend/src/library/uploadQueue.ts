@@ -16,8 +16,8 @@ export type UploadPhase =
   | 'uploading' // bytes on their way to storage
   | 'completing' // the server checks what arrived
   | 'done' // a document now, queued for parsing
-  | 'failed' // can be retried
-  | 'rejected'; // refused before sending (not a PDF): retrying would not help
+  | 'failed' // can be retried (the network, storage or the server failed on its side)
+  | 'rejected'; // refused (not a PDF, too large, not allowed): sending it again would not help
 
 export interface UploadFailure {
   code: string;
@@ -199,6 +199,7 @@ export class UploadQueue {
     const running: Running = { xhr: null, cancelled: false };
     this.running.set(item.key, running);
     let uploadId: string | null = null;
+    let answered = false; // the server has answered the completion: the upload is its to close
     try {
       this.update(item.key, { phase: 'starting', loaded: 0, error: null });
       const ticket = await startUpload(this.teamId, {
@@ -219,15 +220,20 @@ export class UploadQueue {
           : await this.sendForm(item, ticket, running);
       if (running.cancelled) return;
       this.update(item.key, { phase: 'completing', loaded: item.size });
-      const document = await completeUpload(this.teamId, ticket.id, parts);
+      const document = await completeUpload(this.teamId, ticket.id, parts).catch((error: unknown) => {
+        answered = error instanceof ApiError && error.status > 0;
+        throw error;
+      });
       this.update(item.key, { phase: 'done', document });
       this.options.onDocument?.(document);
       this.options.onSettled?.(this.find(item.key) ?? item, 'done');
     } catch (error) {
       if (running.cancelled) return;
-      this.update(item.key, { phase: 'failed', error: failureOf(error) });
-      if (uploadId) this.abandon(uploadId);
-      this.options.onSettled?.(this.find(item.key) ?? item, 'failed');
+      const refused = isRefusal(error);
+      this.update(item.key, { phase: refused ? 'rejected' : 'failed', error: failureOf(error) });
+      // Released at once, not by the hourly sweep, unless the server answered its completion (closing it).
+      if (uploadId && !answered) this.abandon(uploadId);
+      this.options.onSettled?.(this.find(item.key) ?? item, refused ? 'rejected' : 'failed');
     } finally {
       this.running.delete(item.key);
       this.pump();
@@ -342,6 +348,15 @@ function storageError(xhr: XMLHttpRequest): UploadError {
       : `Storage refused the file (HTTP ${xhr.status}). Try again in a moment.`,
     transient,
   );
+}
+
+/**
+ * The server refused the file or the user for good: not a PDF (415), larger than the plan allows (413),
+ * not allowed (403), or the team or document is gone (404). Anything else may go through another time:
+ * the network, storage, bytes lost on the way (400), a limit the team can make room under (409).
+ */
+function isRefusal(error: unknown): boolean {
+  return error instanceof ApiError && [403, 404, 413, 415].includes(error.status);
 }
 
 function failureOf(error: unknown): UploadFailure {

@@ -114,7 +114,7 @@ class Document(BaseModel):
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["team", "-created_at"]),
-            models.Index(fields=["team", "title"]),
+            models.Index("team", Lower("title"), name="documents_team_title_sort"),  # the library's A-Z
             models.Index(fields=["team", "state"]),
         ]
 

@@ -3,6 +3,7 @@
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
 
 from core.exceptions import NotFoundError
 from teams.models import Team
@@ -13,8 +14,9 @@ from .models import Collection, Document, DocumentVersion, Page, Tag
 ORDERINGS = {
     "-created_at": ("-created_at", "-id"),
     "created_at": ("created_at", "id"),
-    "title": ("title", "id"),
-    "-title": ("-title", "-id"),
+    # Titles sort as people read them: "an Introduction" between "ACM" and "Hypertext", not after "Zeta".
+    "title": ("title_sort", "id"),
+    "-title": ("-title_sort", "-id"),
 }
 
 
@@ -26,7 +28,7 @@ def document_list(
     collection_id: UUID | None = None,
     uploader_id: UUID | None = None,
 ) -> QuerySet[Document]:
-    documents = team_scoped(Document.objects.all(), team=team)
+    documents = team_scoped(Document.objects.annotate(title_sort=Lower("title")), team=team)
     if state:
         documents = documents.filter(state=state)
     if tag:

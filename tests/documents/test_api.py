@@ -56,6 +56,24 @@ def test_list_is_paginated_newest_first_with_filters(
     assert third.pk
 
 
+def test_titles_sort_as_people_read_them_across_pages(
+    owner_client: APIClient, team: Team, stored_document: Callable[..., Document]
+) -> None:
+    for number, title in enumerate(["libtasn1 manual", "Beta decay", "ACM sample", "an Introduction", "Zeta"]):
+        stored_document(PDF + b" " * number, title=title)
+
+    def titles(ordering: str) -> list[str]:
+        page = owner_client.get(_url(team), {"ordering": ordering, "page_size": 2}).json()
+        found = [item["title"] for item in page["results"]]
+        while page["next"]:
+            page = owner_client.get(page["next"]).json()
+            found += [item["title"] for item in page["results"]]
+        return found
+
+    assert titles("title") == ["ACM sample", "an Introduction", "Beta decay", "libtasn1 manual", "Zeta"]
+    assert titles("-title") == ["Zeta", "libtasn1 manual", "Beta decay", "an Introduction", "ACM sample"]
+
+
 def test_list_query_count_does_not_grow_with_documents(
     owner_client: APIClient, team: Team, stored_document: Callable[..., Document], django_assert_max_num_queries: Any
 ) -> None:

@@ -63,7 +63,7 @@ def test_titles_sort_as_people_read_them_across_pages(
         stored_document(PDF + b" " * number, title=title)
 
     def titles(ordering: str) -> list[str]:
-        page = owner_client.get(_url(team), {"ordering": ordering, "page_size": 2}).json()
+        page = owner_client.get(_url(team), {"ordering": ordering, "page_size": "2"}).json()
         found = [item["title"] for item in page["results"]]
         while page["next"]:
             page = owner_client.get(page["next"]).json()

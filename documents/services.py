@@ -307,9 +307,8 @@ def _version_create(actor: Membership, upload: Upload, document_id: UUID) -> Doc
             "pages_done", "updated_at",
         ]
     )  # fmt: skip
-    _upload_stored(
-        actor, upload, document, "document.version_uploaded", {"version": document.version, "size": document.size}
-    )
+    data = {"title": document.title, "version": document.version, "size": document.size}
+    _upload_stored(actor, upload, document, "document.version_uploaded", data)
     return document
 
 
@@ -424,9 +423,16 @@ def document_update(
     """Rename, re-tag or re-file. Editors may change their own documents; admins and owners any."""
     document = scoped_get(Document.objects.select_for_update(), team=actor.team, pk=document_id)
     _require_edit_rights(actor, document)
-    if title is not None:
-        document.title = title.strip()[:500] or document.filename
+    if title is not None and (title.strip()[:500] or document.filename) != document.title:
+        renamed = {"from": document.title, "to": title.strip()[:500] or document.filename}
+        document.title = renamed["to"]
         document.save(update_fields=["title", "updated_at"])
+        audit_record(
+            team=actor.team,
+            actor=actor.user,
+            action="document.renamed",
+            data={"document_id": str(document.pk), **renamed},
+        )
     if tags is not None:
         tag_objects = [_tag_get_or_create(actor.team, name) for name in _names(tags)]
         document.tags.set(tag_objects)

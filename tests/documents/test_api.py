@@ -102,6 +102,18 @@ def test_tags_and_collections_filter_and_edit(owner_client: APIClient, team: Tea
     assert [tag["name"] for tag in tags] == ["lasers", "optics"]
 
 
+def test_a_rename_is_in_the_audit_log_and_an_unchanged_title_is_not(
+    owner_client: APIClient, team: Team, ready: Document
+) -> None:
+    owner_client.patch(_url(team, f"/{ready.pk}"), {"title": "Quantum optics, revised"}, format="json")
+    owner_client.patch(_url(team, f"/{ready.pk}"), {"title": "Quantum optics, revised", "tags": ["x"]}, format="json")
+
+    renames = AuditEvent.objects.filter(team=team, action="document.renamed")
+    assert [event.data for event in renames] == [
+        {"document_id": str(ready.pk), "from": "Quantum optics", "to": "Quantum optics, revised"}
+    ]
+
+
 def test_detail_has_an_etag_and_answers_304(owner_client: APIClient, team: Team, ready: Document) -> None:
     response = owner_client.get(_url(team, f"/{ready.pk}"))
     assert response.status_code == 200

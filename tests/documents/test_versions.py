@@ -84,7 +84,8 @@ def test_a_new_version_keeps_the_document_and_its_tags(
     assert document.storage_key != first_key
     assert document.filename == "draft-v2.pdf"
     assert Document.objects.count() == 1
-    assert AuditEvent.objects.filter(team=team, action="document.version_uploaded").count() == 1
+    audited = AuditEvent.objects.get(team=team, action="document.version_uploaded")
+    assert (audited.data["title"], audited.data["version"]) == (document.title, 2)
     # The pages of version 1 stay until the parse of version 2 replaces them.
     assert Page.objects.get(document=document, index=0).text.startswith("First draft")
 

@@ -488,8 +488,10 @@ def _delete_objects(keys: list[str]) -> None:
 
 @transaction.atomic
 def collection_create(*, actor: Membership, name: str, description: str = "") -> Collection:
-    if team_scoped(Collection.objects.filter(name__iexact=name.strip()), team=actor.team).exists():
-        raise ConflictError("A collection with this name exists.", code="name_taken", fields={"name": ["Taken."]})
+    existing = team_scoped(Collection.objects.filter(name__iexact=name.strip()), team=actor.team).first()
+    if existing is not None:
+        taken = f"The team already has a collection named “{existing.name}”."
+        raise ConflictError(taken, code="name_taken", fields={"name": [f"{taken} Choose another name."]})
     collection = Collection.objects.create(team=actor.team, name=name.strip(), description=description)
     _collections_changed_on_commit(actor.team_id)
     return collection

@@ -102,6 +102,19 @@ def test_tags_and_collections_filter_and_edit(owner_client: APIClient, team: Tea
     assert [tag["name"] for tag in tags] == ["lasers", "optics"]
 
 
+def test_a_collection_name_is_taken_whatever_its_case(owner_client: APIClient, team: Team) -> None:
+    url = f"/api/v1/teams/{team.pk}/collections"
+    assert owner_client.post(url, {"name": "Reading group"}, format="json").status_code == 201
+
+    response = owner_client.post(url, {"name": " reading GROUP "}, format="json")
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "name_taken"
+    assert body["fields"]["name"] == ["The team already has a collection named “Reading group”. Choose another name."]
+    assert [c["name"] for c in owner_client.get(url).json()["results"]] == ["Reading group"]
+
+
 def test_a_rename_is_in_the_audit_log_and_an_unchanged_title_is_not(
     owner_client: APIClient, team: Team, ready: Document
 ) -> None:

@@ -77,7 +77,9 @@ describe('CollectionsDialog', () => {
       ...routes,
       [`POST ${TEAM_API}/collections`]: {
         status: 409,
-        body: apiError('name_taken', 'A collection with this name exists.', { name: ['Taken.'] }),
+        body: apiError('name_taken', 'The team already has a collection named “Thesis”.', {
+          name: ['The team already has a collection named “Thesis”. Choose another name.'],
+        }),
       },
     });
     const { user } = renderApp(LIBRARY);
@@ -87,7 +89,11 @@ describe('CollectionsDialog', () => {
     await user.type(within(dialog).getByLabelText('Name'), 'thesis');
     await user.click(within(dialog).getByRole('button', { name: 'Create collection' }));
 
-    expect(await within(dialog).findByText('Taken.')).toBeInTheDocument();
+    expect(
+      await within(dialog).findByText(
+        'The team already has a collection named “Thesis”. Choose another name.',
+      ),
+    ).toBeInTheDocument();
     expect(within(dialog).getByLabelText('Name')).toHaveAttribute('aria-invalid', 'true');
   });
 

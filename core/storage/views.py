@@ -4,7 +4,12 @@ They stand in for S3's presigned URLs: the token in the URL is the whole authori
 no session and no CSRF token, and they answer in the API's error shape.
 """
 
+import asyncio
+from collections.abc import AsyncIterator
+from typing import IO
+
 from django.core import signing
+from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -45,13 +50,24 @@ def local_object(request: HttpRequest, token: str) -> HttpResponseBase:
         path = storage.path(claims["key"])
         if not path.is_file():
             return _error(404, "not_found", "The file is gone.")
-        return FileResponse(
-            open(path, "rb"),
+        file = open(path, "rb")  # noqa: SIM115 -- the response closes it once sent
+        download = FileResponse(
+            file,
             as_attachment=not claims.get("inline"),
             filename=claims["fn"],
             content_type="application/pdf",
         )
+        if isinstance(request, ASGIRequest):
+            # Under ASGI (``make run``) Django reads a synchronous iterator into a list before sending it:
+            # the whole PDF in memory. Chunks read in a thread, one at a time, stream it instead.
+            download.streaming_content = _read_in_a_thread(file, FileResponse.block_size)
+        return download
     return _error(405, "method_not_allowed", f"{request.method} is not allowed on this link.")
+
+
+async def _read_in_a_thread(file: IO[bytes], block_size: int) -> AsyncIterator[bytes]:
+    while chunk := await asyncio.to_thread(file.read, block_size):
+        yield chunk
 
 
 def _receive_post(request: HttpRequest, storage: LocalStorage, claims: dict[str, object]) -> HttpResponse:

@@ -1,15 +1,17 @@
 """Contract tests: both storage adapters behave the same for the flows the app relies on."""
 
+import asyncio
 import base64
 import io
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import AsyncClient, Client
 
 from core.storage import StorageBackend, get_storage
 from core.storage.local import LocalStorage
@@ -132,6 +134,33 @@ def test_download_url_is_an_attachment_with_the_name(storage: StorageBackend) ->
     assert body == PDF
     assert disposition.startswith("attachment;")
     assert "R%C3%A9sum%C3%A9" in disposition
+
+
+def test_a_local_download_streams_when_served_over_asgi(tmp_path: Path, settings: Any) -> None:
+    """``make run`` serves HTTP with uvicorn: a synchronous file iterator would be read whole into memory
+    there before the first byte goes out (Django's ASGI handler lists it); the response iterates
+    asynchronously instead, a block at a time."""
+    settings.USE_S3 = False
+    settings.MEDIA_ROOT = tmp_path
+    get_storage.cache_clear()
+    storage = get_storage()
+    large = PDF * 40  # many blocks
+    storage.upload_from(key="t/big.pdf", fileobj=io.BytesIO(large), content_type="application/pdf")
+    url = storage.download_url(key="t/big.pdf", filename="big.pdf", expires_in=60)
+
+    async def fetch() -> tuple[Any, list[bytes]]:
+        response = await AsyncClient().get(url)
+        return response, [chunk async for chunk in response.streaming_content]  # type: ignore[attr-defined]  # FileResponse streams
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "StreamingHttpResponse must consume")  # Django buffers, and says so
+        response, chunks = asyncio.run(fetch())
+
+    assert response.status_code == 200
+    assert response.is_async
+    assert b"".join(chunks) == large
+    assert len(chunks) > 1
+    assert response["Content-Length"] == str(len(large))
 
 
 def test_delete_and_list(storage: StorageBackend) -> None:

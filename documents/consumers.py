@@ -21,7 +21,8 @@ MAX_DOCUMENTS = 32
 class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints
     """Authenticated by the session cookie (AuthMiddlewareStack), origin checked in asgi.py.
 
-    Joins only the groups of the teams the user belongs to when it connects, and the group of a
+    Joins only the groups of the teams the user belongs to when it connects, the user's own group
+    (events for them alone: mentions, exports, changes of their role in a team), and the group of a
     document when the client asks (``document.join`` / ``document.leave``) and the document is one of
     the user's teams'. After a drop the client reconnects, joins again and refetches state over REST,
     so nothing sent meanwhile is lost.

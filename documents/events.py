@@ -59,6 +59,16 @@ class SocketError(TypedDict):
     document_id: str | None
 
 
+class MembershipChanged(TypedDict):
+    """The user's own role in a team changed (``teams.signals.membership_changed``): their open pages
+    reload the team, whose ``permissions`` decide what they offer. Sent to that user's sockets only;
+    removal from a team closes them instead (code 4403)."""
+
+    type: Literal["membership.changed"]
+    team_id: str
+    role: str
+
+
 def team_group(team_id: object) -> str:
     return f"team.{team_id}"
 

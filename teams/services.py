@@ -27,7 +27,7 @@ from core.exceptions import ApplicationError, ConflictError, NotFoundError, Perm
 from . import selectors
 from .models import AuditAction, AuditEvent, Invitation, InvitationStatus, Membership, Team
 from .roles import INVITABLE_ROLES, Role, denial_detail, has_permission
-from .signals import membership_removed
+from .signals import membership_changed, membership_removed
 from .tokens import INVITATION_TTL, invitation_token
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,16 @@ def _send_on_commit(*, to: str, subject: str, body: str) -> None:
 
 def _removed_on_commit(*, team_id: UUID, user_id: UUID) -> None:
     transaction.on_commit(lambda: membership_removed.send(sender=Membership, team_id=team_id, user_id=user_id))
+
+
+def _role_changed_on_commit(membership: Membership) -> None:
+    """The member's open pages learn of their new role (``membership_changed``), and offer what it allows.
+    Robust: should telling them fail (the channel layer down), the change stands; the pages learn of it
+    when they next load the team."""
+    team_id, user_id, role = membership.team_id, membership.user_id, Role(membership.role).value
+    transaction.on_commit(
+        lambda: membership_changed.send(sender=Membership, team_id=team_id, user_id=user_id, role=role), robust=True
+    )
 
 
 def _unique_slug(name: str) -> str:
@@ -185,6 +195,8 @@ def team_transfer_ownership(*, actor: Membership, membership_id: UUID | str) -> 
         target_user=target.user,
         data={"new_owner_previous_role": previous_role, "previous_owner_role": Role.ADMIN.value},
     )
+    _role_changed_on_commit(target)
+    _role_changed_on_commit(actor)
     return actor
 
 
@@ -212,6 +224,7 @@ def member_change_role(*, actor: Membership, membership_id: UUID | str, role: st
         target_user=target.user,
         data={"from": previous, "to": role.value},
     )
+    _role_changed_on_commit(target)
     return target
 
 
@@ -302,7 +315,11 @@ def invitation_create(*, actor: Membership, email: str, role: str, base_url: str
             fields={"role": ["Choose admin, editor or viewer."]},
         )
     if Membership.objects.filter(team=team, user__email__iexact=email).exists():
-        raise ConflictError(f"{email} is already a member of this team.", code="already_member")
+        raise ConflictError(
+            f"{email} is already a member of this team.",
+            code="already_member",
+            fields={"email": ["This address is already a member of the team."]},
+        )
     invitation = (
         Invitation.objects.select_for_update()
         .filter(team=team, email=email, accepted_at__isnull=True, revoked_at__isnull=True)

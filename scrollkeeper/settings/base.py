@@ -151,7 +151,9 @@ else:
 # =============================================================================
 # Celery
 # =============================================================================
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory transport ignores the host, but kombu warns on every send ("No hostname was supplied")
+# when the URL names none, and even eager tasks acquire a producer.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # Without a broker the tasks run in the web process, so `make run` needs no worker.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

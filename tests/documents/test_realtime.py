@@ -11,11 +11,12 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from accounts.models import User
+from core.exceptions import ConflictError
 from documents.events import DocumentProgress, team_group
 from documents.realtime import EventSender, send_to_group
 from scrollkeeper.asgi import application
 from teams.models import Team
-from teams.services import member_remove
+from teams.services import member_change_role, member_remove, team_transfer_ownership
 from tests.factories import MembershipFactory, UserFactory, make_team
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -100,6 +101,80 @@ def test_removal_from_a_team_closes_the_socket() -> None:
         await database_sync_to_async(member_remove)(actor=owner_membership, membership_id=member.pk)
         output = await socket.receive_output(timeout=3)
         assert output == {"type": "websocket.close", "code": 4403}
+
+    run(scenario)
+
+
+def test_a_role_change_reaches_only_that_members_sockets() -> None:
+    """GIVEN Bob (an editor) and Carol in a team, and an outsider, all connected WHEN an owner makes Bob a
+    viewer THEN Bob's open pages hear it (to reload the team and its permissions), his socket stays
+    open, and nobody else hears anything."""
+    team = make_team()
+    owner = team.memberships.get()
+    bob = MembershipFactory.create(team=team, role="editor")
+    carol = MembershipFactory.create(team=team, role="editor")
+    outsider = UserFactory.create()
+    make_team(owner=outsider, name="Other lab")
+    client = Client()
+    client.force_login(owner.user)
+    cookies = [_cookie(bob.user), _cookie(carol.user), _cookie(outsider)]
+
+    async def scenario() -> None:
+        bobs, carols, outsiders = (_socket(cookie) for cookie in cookies)
+        for socket in (bobs, carols, outsiders):
+            assert (await socket.connect())[0]
+        changed = await database_sync_to_async(client.patch)(
+            f"/api/v1/teams/{team.pk}/members/{bob.pk}", {"role": "viewer"}, "application/json"
+        )
+        assert changed.status_code == 200
+        assert await bobs.receive_json_from(timeout=3) == {
+            "type": "membership.changed",
+            "team_id": str(team.pk),
+            "role": "viewer",
+        }
+        assert await carols.receive_nothing(timeout=0.3)
+        assert await outsiders.receive_nothing(timeout=0.3)
+        assert await bobs.receive_nothing(timeout=0.1)  # still open: Bob is still a member
+        for socket in (bobs, carols, outsiders):
+            await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_refused_role_change_is_not_announced() -> None:
+    """The last owner cannot step down (409): the transaction rolls back, and her pages hear nothing."""
+    team = make_team()
+    owner = team.memberships.get()
+    cookie = _cookie(owner.user)
+
+    async def scenario() -> None:
+        socket = _socket(cookie)
+        assert (await socket.connect())[0]
+        with pytest.raises(ConflictError):
+            await database_sync_to_async(member_change_role)(actor=owner, membership_id=owner.pk, role="viewer")
+        assert await socket.receive_nothing(timeout=0.3)
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_transfer_of_ownership_reaches_both_members() -> None:
+    """The new owner's pages and the previous owner's other tabs (now an admin's) both reload the team."""
+    team = make_team()
+    owner = team.memberships.get()
+    bob = MembershipFactory.create(team=team, role="editor")
+    cookies = [_cookie(owner.user), _cookie(bob.user)]
+
+    async def scenario() -> None:
+        owners, bobs = (_socket(cookie) for cookie in cookies)
+        assert (await owners.connect())[0]
+        assert (await bobs.connect())[0]
+        await database_sync_to_async(team_transfer_ownership)(actor=owner, membership_id=bob.pk)
+        heard = {"type": "membership.changed", "team_id": str(team.pk)}
+        assert await bobs.receive_json_from(timeout=3) == {**heard, "role": "owner"}
+        assert await owners.receive_json_from(timeout=3) == {**heard, "role": "admin"}
+        await owners.disconnect()
+        await bobs.disconnect()
 
     run(scenario)
 

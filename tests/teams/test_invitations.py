@@ -165,14 +165,18 @@ def test_invite_to_a_team_you_were_removed_from(lab: Lab, on_commit: Any) -> Non
 
 
 def test_invite_a_member_or_an_address_already_invited(lab: Lab, on_commit: Any) -> None:
+    """Both refusals are about the address typed, so both name the ``email`` field: the invite form shows
+    them in the same place, under it."""
     client = lab.client(Role.ADMIN)
     response = client.post(
         lab.url("/invitations"), {"email": lab.viewer.user.email.upper(), "role": "editor"}, format="json"
     )
     assert (response.status_code, response.json()["code"]) == (409, "already_member")
+    assert response.json()["fields"] == {"email": ["This address is already a member of the team."]}
     _invite(lab, on_commit)
     response = client.post(lab.url("/invitations"), {"email": "new@example.org", "role": "viewer"}, format="json")
     assert (response.status_code, response.json()["code"]) == (409, "already_invited")
+    assert response.json()["fields"] == {"email": ["This address has a pending invitation."]}
 
 
 def test_inviting_an_expired_address_again_renews_the_invitation(lab: Lab, on_commit: Any) -> None:

@@ -1,6 +1,6 @@
 // Every websocket message the server sends on /ws/: the same shapes as the
-// TypedDicts in documents/events.py (keep the two in step).
-import type { Annotation, AnnotationExport, DocumentState, Reply, UserNotification } from './types';
+// TypedDicts in documents/events.py and annotations/events.py (keep them in step).
+import type { Annotation, AnnotationExport, DocumentState, Reply, Role, UserNotification } from './types';
 
 export interface ParseErrorPayload {
   code: string;
@@ -113,7 +113,19 @@ export interface AnnotationExportFinishedEvent {
   export: Omit<AnnotationExport, 'download_url' | 'expires_in'>;
 }
 
+/**
+ * The user's own role in a team changed (documents/events.py), sent to their sockets only: the team's
+ * permissions, which decide what the pages offer, are reloaded. Removal closes the socket instead
+ * (CLOSE_MEMBERSHIP_ENDED).
+ */
+export interface MembershipChangedEvent {
+  type: 'membership.changed';
+  team_id: string;
+  role: Role;
+}
+
 export type LiveEvent =
+  | MembershipChangedEvent
   | DocumentProgressEvent
   | DocumentChangedEvent
   | CollectionsChangedEvent

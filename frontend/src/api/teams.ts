@@ -1,4 +1,10 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api } from './client';
 import type {
@@ -78,6 +84,16 @@ export const getAuditLog = (teamId: string, cursor?: string, signal?: AbortSigna
 export const previewInvitation = (token: string, signal?: AbortSignal) =>
   api.get<InvitationPreview>(`${INVITATIONS}/${encodeURIComponent(token)}`, signal);
 export const acceptInvitation = (token: string) => api.post<TeamDetail>(`${INVITATIONS}/accept`, { token });
+
+/**
+ * The user's role in the team changed (a live event): the team, whose `permissions` decide what the
+ * pages offer, its members and the role shown in the team list are reloaded.
+ */
+export function applyMembershipChanged(queryClient: QueryClient, teamId: string): void {
+  void queryClient.invalidateQueries({ queryKey: teamKeys.detail(teamId), exact: true });
+  void queryClient.invalidateQueries({ queryKey: teamKeys.members(teamId) });
+  void queryClient.invalidateQueries({ queryKey: teamKeys.list, exact: true });
+}
 
 // ---- Hooks -----------------------------------------------------------------
 
@@ -169,7 +185,10 @@ export function useMembers(teamId: string) {
   });
 }
 
-/** A role change can change the user's own permissions, so the team is reloaded too. */
+/**
+ * A role change can change the user's own permissions, so the team is reloaded too. A refused one
+ * reloads the members: the refusal may come from a change made meanwhile by someone else.
+ */
 export function useChangeMemberRole(teamId: string) {
   const queryClient = useQueryClient();
   return useMutation({
@@ -186,14 +205,20 @@ export function useChangeMemberRole(teamId: string) {
         queryClient.invalidateQueries({ queryKey: teamKeys.list, exact: true }),
       ]);
     },
+    onError: () => queryClient.invalidateQueries({ queryKey: teamKeys.members(teamId) }),
   });
 }
 
-export function useRemoveMember(teamId: string) {
+/**
+ * `onRemoved` runs here, with the mutation, rather than as a callback of `mutate`: the member's row
+ * leaves the list at once, and React Query does not call `mutate`'s callbacks of an unmounted component.
+ */
+export function useRemoveMember(teamId: string, onRemoved?: () => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (membershipId: string) => removeMember(teamId, membershipId),
     onSuccess: (_, membershipId) => {
+      onRemoved?.();
       queryClient.setQueryData<MemberList>(
         teamKeys.members(teamId),
         (list) => list && { results: list.results.filter((m) => m.id !== membershipId) },

@@ -1,14 +1,16 @@
-import { useId, type InputHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   label: string;
   name: string;
   /** The server's messages for this field, shown right under the input. */
   errors?: string[];
+  /** What the user can do about the error (links), shown after the messages when there are some. */
+  errorAction?: ReactNode;
 }
 
 /** A labelled input with its error message wired up for assistive technology. */
-export function Field({ label, name, errors, ...inputProps }: FieldProps) {
+export function Field({ label, name, errors, errorAction, ...inputProps }: FieldProps) {
   const id = useId();
   const inputId = `${id}-input`;
   const errorId = `${id}-error`;
@@ -27,6 +29,7 @@ export function Field({ label, name, errors, ...inputProps }: FieldProps) {
       {invalid && (
         <p id={errorId} className="field-error">
           {errors.join(' ')}
+          {errorAction && <> {errorAction}</>}
         </p>
       )}
     </div>

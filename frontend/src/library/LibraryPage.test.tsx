@@ -285,7 +285,12 @@ describe('LibraryPage', () => {
 
   it("says why an uploaded file could not be read, offers no retry when it is the file's fault, and lets the row go", async () => {
     stubXhr();
-    let document1 = doc('bad', { title: 'cut', state: 'queued', pages_done: 0, pages_total: null });
+    let document1: object = doc('bad', {
+      title: 'cut',
+      state: 'queued',
+      pages_done: 0,
+      pages_total: null,
+    });
     stubFetch({
       ...libraryRoutes(),
       [`GET ${TEAM_API}/documents`]: () => ({ body: { ...EMPTY_PAGE, results: [document1] } }),

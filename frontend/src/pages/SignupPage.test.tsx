@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { USER, apiError, stubFetch } from '../test/fetchStub';
 import { renderApp } from '../test/render';
@@ -16,6 +16,7 @@ describe('SignupPage', () => {
 
     expect(await screen.findByRole('heading', { name: 'Check your inbox' })).toBeInTheDocument();
     expect(screen.getByRole('status')).toHaveTextContent('We sent a verification link to ada@example.com');
+    expect(screen.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login');
     expect(requests[0].body).toEqual({
       email: 'ada@example.com',
       display_name: 'Ada Lovelace',
@@ -40,6 +41,44 @@ describe('SignupPage', () => {
 
     expect(await screen.findByRole('heading', { name: 'Check your inbox' })).toBeInTheDocument();
     expect(requests[0].body).toMatchObject({ next_path: '/invitations/abc.def' });
+    // Once verified, logging in from here still leads on to the invitation.
+    expect(screen.getByRole('link', { name: 'Log in' })).toHaveAttribute(
+      'href',
+      '/login?next=%2Finvitations%2Fabc.def',
+    );
+  });
+
+  it('offers to log in or reset the password when the address already has an account', async () => {
+    document.cookie = 'csrftoken=t';
+    stubFetch({
+      'POST /api/v1/auth/signup': {
+        status: 400,
+        body: apiError(
+          'email_taken',
+          'An account with this e-mail already exists. Log in, or reset your password.',
+          {
+            email: ['An account with this e-mail already exists.'],
+          },
+        ),
+      },
+    });
+    const { user } = renderApp('/signup');
+
+    const email = screen.getByLabelText('Email');
+    await user.type(email, 'ada@example.com');
+    await user.type(screen.getByLabelText('Display name'), 'Ada');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Sign up' }));
+
+    const error = await screen.findByText(/An account with this e-mail already exists\./);
+    expect(email).toHaveAccessibleDescription(
+      'An account with this e-mail already exists. Log in, or reset your password.',
+    );
+    expect(within(error).getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login');
+    expect(within(error).getByRole('link', { name: 'reset your password' })).toHaveAttribute(
+      'href',
+      '/forgot-password',
+    );
   });
 
   it('shows the rate-limit message from the server', async () => {

@@ -20,10 +20,18 @@ export function SignupPage() {
   const [searchParams] = useSearchParams();
   const nextPath = safeNextPath(searchParams.get('next'), '');
   const formRef = useFocusFirstInvalidField(signup.error);
+  const loginPath = nextPath ? `/login?next=${encodeURIComponent(nextPath)}` : '/login';
 
   if (signup.isSuccess) {
     return (
-      <AuthCard title="Check your inbox">
+      <AuthCard
+        title="Check your inbox"
+        footer={
+          <p>
+            Verified already? <Link to={loginPath}>Log in</Link>
+          </p>
+        }
+      >
         <Notice>
           <p>
             We sent a verification link to <strong>{signup.variables.email}</strong>. Open it to activate your
@@ -47,8 +55,7 @@ export function SignupPage() {
       title="Create your account"
       footer={
         <p>
-          Already have an account?{' '}
-          <Link to={nextPath ? `/login?next=${encodeURIComponent(nextPath)}` : '/login'}>Log in</Link>
+          Already have an account? <Link to={loginPath}>Log in</Link>
         </p>
       }
     >
@@ -61,6 +68,14 @@ export function SignupPage() {
           autoComplete="email"
           required
           errors={fieldErrors?.email}
+          errorAction={
+            // The server's detail says "Log in, or reset your password": these are the ways there.
+            signup.error?.code === 'email_taken' && (
+              <>
+                <Link to={loginPath}>Log in</Link>, or <Link to="/forgot-password">reset your password</Link>.
+              </>
+            )
+          }
         />
         <Field
           label="Display name"

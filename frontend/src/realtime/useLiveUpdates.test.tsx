@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authKeys } from '../api/auth';
 import { documentKeys, libraryKeys } from '../api/documents';
+import { teamKeys } from '../api/teams';
 import type { DocumentPage } from '../api/types';
 import { FakeSocket, stubWebSocket } from '../library/test/fakeSocket';
 import { TEAM, USER } from '../test/fetchStub';
@@ -191,6 +192,29 @@ describe('useLiveUpdates', () => {
     act(() => vi.advanceTimersByTime(60_000));
     expect(FakeSocket.instances).toHaveLength(2);
     expect(queryClient.getQueryData(authKeys.me)).toBeNull();
+  });
+
+  it("reloads the team, its members and the team list when the user's own role there changes", () => {
+    const { queryClient, invalidated } = setup();
+    const other = 'another-team';
+    for (const key of [
+      teamKeys.detail(TEAM.id),
+      teamKeys.members(TEAM.id),
+      teamKeys.list,
+      teamKeys.detail(other),
+      teamKeys.members(other),
+    ]) {
+      queryClient.setQueryData(key, {});
+    }
+    act(() => FakeSocket.last.open());
+    act(() => FakeSocket.last.receive({ type: 'membership.changed', team_id: TEAM.id, role: 'viewer' }));
+
+    expect(invalidated(teamKeys.detail(TEAM.id))).toBe(true);
+    expect(invalidated(teamKeys.members(TEAM.id))).toBe(true);
+    expect(invalidated(teamKeys.list)).toBe(true);
+    expect(invalidated(teamKeys.detail(other))).toBe(false);
+    expect(invalidated(teamKeys.members(other))).toBe(false);
+    expect(FakeSocket.last.closedWith).toBeNull(); // still a member: the socket stays
   });
 
   it('closes the socket when unmounted and does not reconnect', () => {

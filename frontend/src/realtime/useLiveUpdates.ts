@@ -13,7 +13,7 @@ import {
   type LiveEvent,
   type PresenceMessage,
 } from '../api/events';
-import { teamKeys } from '../api/teams';
+import { applyMembershipChanged, teamKeys } from '../api/teams';
 
 /** Backoff between reconnection attempts: 1 s, 2 s, 4 s … up to 30 s, each with jitter. */
 export const RECONNECT_BASE_MS = 1000;
@@ -92,6 +92,9 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
       break;
     case 'notification.created':
       applyNotificationEvent(queryClient, event);
+      break;
+    case 'membership.changed':
+      applyMembershipChanged(queryClient, event.team_id);
       break;
   }
   for (const listener of listeners) listener(event);

@@ -5,6 +5,7 @@ import { useTeam, useTeams } from '../api/teams';
 import type { Permission, TeamDetail } from '../api/types';
 import { SessionFallback } from '../components/SessionFallback';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { TeamAccessEnded } from './TeamAccessEnded';
 
 const LAST_TEAM_KEY = 'scrollkeeper.lastTeam';
 
@@ -30,18 +31,28 @@ export function useCan(permission: Permission): boolean {
 /** The app path of a page of a team: `teamUrl(id, 'members')` → `/t/<id>/members`. */
 export const teamUrl = (teamId: string, page = 'library') => `/t/${teamId}/${page}`;
 
-/** Loads the team named in the URL; a team the user is not a member of is "not found", as in the API. */
+/**
+ * Loads the team named in the URL; a team the user is not a member of is "not found", as in the API.
+ * A team that was loaded before and is not found now is one the user lost access to while its pages
+ * were open (removed, or the team deleted): that is said, with its name, instead.
+ */
 export function TeamLayout() {
   const { teamId = '' } = useParams();
   const team = useTeam(teamId);
+  const notFound = team.error instanceof ApiError && (team.error.status === 404 || team.error.status === 400);
+  const accessEnded = notFound && team.data !== undefined;
 
   useEffect(() => {
-    if (team.data) localStorage.setItem(LAST_TEAM_KEY, team.data.id);
-  }, [team.data]);
+    if (team.isSuccess) localStorage.setItem(LAST_TEAM_KEY, team.data.id);
+  }, [team.isSuccess, team.data]);
 
-  if (team.error instanceof ApiError && (team.error.status === 404 || team.error.status === 400)) {
-    return <NotFoundPage />;
-  }
+  useEffect(() => {
+    // "/" must not lead back here.
+    if (accessEnded && localStorage.getItem(LAST_TEAM_KEY) === teamId) localStorage.removeItem(LAST_TEAM_KEY);
+  }, [accessEnded, teamId]);
+
+  if (accessEnded) return <TeamAccessEnded team={team.data} />;
+  if (notFound) return <NotFoundPage />;
   if (!team.data) return <SessionFallback error={team.error} onRetry={() => void team.refetch()} />;
   return (
     <CurrentTeamContext.Provider value={team.data}>

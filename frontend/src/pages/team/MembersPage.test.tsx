@@ -71,16 +71,25 @@ describe('MembersPage', () => {
     });
     const { user } = renderApp(PAGE);
 
-    await user.selectOptions(await screen.findByRole('combobox', { name: 'Role of Ada Lovelace' }), 'admin');
+    const select = await screen.findByRole('combobox', { name: 'Role of Ada Lovelace' });
+    await user.selectOptions(select, 'viewer');
     await user.click(screen.getByRole('button', { name: 'Save role' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(detail);
+    // Nothing changed: the role shown is the actual one again, with nothing left to save.
+    expect(select).toHaveValue('owner');
+    expect(screen.queryByRole('button', { name: 'Save role' })).not.toBeInTheDocument();
+    expect(select).toHaveFocus();
   });
 
-  it('removes a member after confirmation', async () => {
+  it('removes a member after confirmation and announces it like a role change', async () => {
     let removed = false;
     stubFetch({
       ...routes(),
-      [`GET ${MEMBERS_PATH}`]: () => ({ body: { results: removed ? [ME_MEMBER] : [ME_MEMBER, BOB] } }),
+      // The list reloads after the removal; Bob's row is gone before it answers (as over a network).
+      [`GET ${MEMBERS_PATH}`]: async () => {
+        if (removed) await new Promise((resolve) => setTimeout(resolve, 50));
+        return { body: { results: removed ? [ME_MEMBER] : [ME_MEMBER, BOB] } };
+      },
       [`DELETE ${MEMBERS_PATH}/${BOB.id}`]: () => {
         removed = true;
         return { status: 204 };
@@ -92,7 +101,10 @@ describe('MembersPage', () => {
     const confirm = screen.getByRole('group', { name: 'Remove Bob Babbage?' });
     await user.click(within(confirm).getByRole('button', { name: 'Yes, remove' }));
 
-    expect(await screen.findByText('Bob Babbage was removed from the team.')).toBeInTheDocument();
+    expect(await screen.findByText(`Bob Babbage was removed from ${TEAM.name}.`)).toHaveAttribute(
+      'role',
+      'status',
+    );
     expect(screen.queryByRole('rowheader', { name: /Bob Babbage/ })).not.toBeInTheDocument();
   });
 
@@ -148,15 +160,22 @@ describe('MembersPage', () => {
       expect(open).toHaveFocus();
     });
 
-    it('shows field errors from the server next to the field', async () => {
+    // Both refusals name the e-mail field (teams/services.py), so both sit under it, with no banner.
+    it.each([
+      [
+        'already_invited',
+        'carol@example.com has a pending invitation already.',
+        'This address has a pending invitation.',
+      ],
+      [
+        'already_member',
+        'bob@example.com is already a member of this team.',
+        'This address is already a member of the team.',
+      ],
+    ])('shows %s from the server next to the field', async (code, detail, message) => {
       stubFetch({
         ...routes(),
-        [`POST ${INVITATIONS_PATH}`]: {
-          status: 409,
-          body: apiError('already_invited', 'carol@example.com has a pending invitation already.', {
-            email: ['This address has a pending invitation.'],
-          }),
-        },
+        [`POST ${INVITATIONS_PATH}`]: { status: 409, body: apiError(code, detail, { email: [message] }) },
       });
       const { user } = renderApp(PAGE);
 
@@ -166,7 +185,8 @@ describe('MembersPage', () => {
       await user.type(email, 'carol@example.com');
       await user.click(within(dialog).getByRole('button', { name: 'Send invitation' }));
 
-      expect(await within(dialog).findByText('This address has a pending invitation.')).toBeInTheDocument();
+      expect(await within(dialog).findByText(message)).toBeInTheDocument();
+      expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
       expect(email).toHaveAttribute('aria-invalid', 'true');
       expect(email).toHaveFocus();
     });

@@ -95,13 +95,15 @@ function MemberRow({ member, announce }: { member: Member; announce: Announce })
   const me = useSignedInUser();
   const canManage = useCan('members.manage');
   const canManageOwners = useCan('members.manage_owners');
+  const name = member.user.name || member.user.email;
   const changeRole = useChangeMemberRole(team.id);
-  const remove = useRemoveMember(team.id);
-  const [role, setRole] = useState<Role>(member.role);
+  const remove = useRemoveMember(team.id, () => announce(`${name} was removed from ${team.name}.`));
+  // The role chosen but not saved yet; null shows the member's actual role (also as it reloads).
+  const [draft, setDraft] = useState<Role | null>(null);
+  const role = draft ?? member.role;
   const selectRef = useRef<HTMLSelectElement>(null);
 
   const isMe = member.user.id === me.id;
-  const name = member.user.name || member.user.email;
   // Admins may not touch owners; the server refuses anyway, this only hides what would fail.
   const canTouch = canManage && (member.role !== 'owner' || canManageOwners);
   const roleOptions = ROLES.filter((option) => option !== 'owner' || canManageOwners);
@@ -111,8 +113,15 @@ function MemberRow({ member, announce }: { member: Member; announce: Announce })
       { membershipId: member.id, role },
       {
         onSuccess: (saved) => {
+          setDraft(null);
           announce(`${name} is now ${withArticle(saved.role)}.`);
           selectRef.current?.focus(); // the Save button that had focus is gone
+        },
+        // Refused (e.g. the last owner stepping down): the role shown goes back to the actual one,
+        // and the server's reason stays under it.
+        onError: () => {
+          setDraft(null);
+          selectRef.current?.focus();
         },
       },
     );
@@ -137,7 +146,8 @@ function MemberRow({ member, announce }: { member: Member; announce: Announce })
               value={role}
               onChange={(event) => {
                 changeRole.reset();
-                setRole(event.target.value as Role);
+                const chosen = event.target.value as Role;
+                setDraft(chosen === member.role ? null : chosen);
               }}
             >
               {roleOptions.map((option) => (
@@ -155,7 +165,7 @@ function MemberRow({ member, announce }: { member: Member; announce: Announce })
                   variant="quiet"
                   onClick={() => {
                     changeRole.reset();
-                    setRole(member.role);
+                    setDraft(null);
                   }}
                 >
                   Cancel
@@ -182,9 +192,7 @@ function MemberRow({ member, announce }: { member: Member; announce: Announce })
             pending={remove.isPending}
             error={remove.error}
             onAsk={remove.reset}
-            onConfirm={() =>
-              remove.mutate(member.id, { onSuccess: () => announce(`${name} was removed from the team.`) })
-            }
+            onConfirm={() => remove.mutate(member.id)}
           />
         )}
       </td>

@@ -1,0 +1,32 @@
+"""The Celery application as `make run` uses it: no Redis, tasks run in the web process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_embedded_tasks_run_without_broker_warnings(tmp_path: Path) -> None:
+    """GIVEN no REDIS_URL (the in-memory broker) WHEN a task is sent THEN it runs in-process, and kombu
+    logs nothing: even an eager task acquires a producer, and a broker URL without a host made kombu warn
+    "No hostname was supplied" on every send, burying real warnings in `make run`'s log."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from scrollkeeper.celery import app; print(app.tasks['celery.accumulate'].delay(1, 2).get())",
+        ],
+        cwd=ROOT,
+        env={**clean, "SCROLLKEEPER_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("(1, 2)")
+    assert "kombu" not in result.stderr, result.stderr

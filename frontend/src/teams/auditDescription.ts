@@ -12,6 +12,7 @@ type Data = Record<string, unknown>;
 
 const text = (data: Data, key: string) => (typeof data[key] === 'string' ? data[key] : '');
 const person = (user: UserRef | null) => (user ? user.name || user.email : null);
+const quoted = (data: Data, key: string) => (text(data, key) ? `“${text(data, key)}”` : null);
 
 /** "document.uploaded" → "Document uploaded", for actions recorded by apps this file does not know. */
 function fallback(action: string) {
@@ -52,6 +53,23 @@ export function describeAuditEvent(event: AuditEvent): AuditDescription {
       return { action: 'Resent the invitation of', target: text(data, 'email') || null };
     case 'invitation.revoked':
       return { action: 'Revoked the invitation of', target: text(data, 'email') || null };
+    case 'document.uploaded':
+      return { action: 'Uploaded a document', target: quoted(data, 'title') };
+    case 'document.version_uploaded':
+      return {
+        action:
+          typeof data.version === 'number'
+            ? `Uploaded version ${data.version} of`
+            : 'Uploaded a new version of',
+        target: quoted(data, 'title'),
+      };
+    case 'document.renamed':
+      return {
+        action: 'Renamed a document',
+        target: `from “${text(data, 'from')}” to “${text(data, 'to')}”`,
+      };
+    case 'document.deleted':
+      return { action: 'Deleted a document', target: quoted(data, 'title') };
     default:
       return { action: fallback(event.action), target };
   }

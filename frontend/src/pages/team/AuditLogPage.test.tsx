@@ -64,11 +64,31 @@ describe('AuditLogPage', () => {
     stubFetch({
       ...signedInRoutes(),
       [`GET ${LOG}`]: {
-        body: { next: null, previous: null, results: [event('e9', 'document.uploaded', {})] },
+        body: { next: null, previous: null, results: [event('e9', 'billing.plan_changed', {})] },
       },
     });
     renderApp(PAGE);
-    expect(await screen.findByText('Document uploaded')).toBeInTheDocument();
+    expect(await screen.findByText('Billing plan changed')).toBeInTheDocument();
+  });
+
+  it('names the documents that were uploaded, renamed, replaced and deleted', async () => {
+    const documents = [
+      event('d1', 'document.uploaded', { document_id: 'x', title: 'On light', size: 10 }),
+      event('d2', 'document.version_uploaded', { document_id: 'x', title: 'On light', version: 2, size: 9 }),
+      event('d3', 'document.renamed', { document_id: 'x', from: 'On light', to: 'On light, revised' }),
+      event('d4', 'document.deleted', { document_id: 'x', title: 'On light, revised' }),
+    ];
+    stubFetch({
+      ...signedInRoutes(),
+      [`GET ${LOG}`]: { body: { next: null, previous: null, results: documents } },
+    });
+    renderApp(PAGE);
+
+    const row = async (action: string) => (await screen.findByText(action)).closest('tr')!;
+    expect(await row('Uploaded a document')).toHaveTextContent('“On light”');
+    expect(await row('Uploaded version 2 of')).toHaveTextContent('“On light”');
+    expect(await row('Renamed a document')).toHaveTextContent('from “On light” to “On light, revised”');
+    expect(await row('Deleted a document')).toHaveTextContent('“On light, revised”');
   });
 
   it("shows the server's error when a page cannot be loaded", async () => {

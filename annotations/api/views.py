@@ -247,7 +247,9 @@ class AnnotationExportApi(TeamScopedApi):
             response["Content-Disposition"] = f'attachment; filename="{name}-annotations.md"'
             return response
         collection = exports.collection_jsonld(document=document, annotations=annotations)
-        return HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/ld+json")
+        response = HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/ld+json")
+        response["Content-Disposition"] = f'attachment; filename="{name}-annotations.jsonld"'
+        return response
 
 
 def _export_out(export: AnnotationExport, request: Request) -> dict[str, Any]:

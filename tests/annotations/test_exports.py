@@ -57,6 +57,8 @@ def test_the_jsonld_export_is_a_w3c_annotation_collection(lab: Lab, document: Do
     response = _export(lab, document)
 
     assert response["Content-Type"] == "application/ld+json"
+    # Named like the Markdown export: a browser saves it as a file it can tell apart, not as "export".
+    assert response["Content-Disposition"] == 'attachment; filename="paper-annotations.jsonld"'
     collection = response.json()
     assert collection["type"] == "AnnotationCollection"
     assert collection["@context"][0] == "http://www.w3.org/ns/anno.jsonld"

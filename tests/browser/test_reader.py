@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FloatRect, Locator, Page, ViewportSize, expect
 
 from accounts.models import User
 from bench import corpus_dir
@@ -207,6 +207,74 @@ def test_reads_a_parsed_pdf_with_text_outline_zoom_and_pages(
     page.goto(f"/t/{team.pk}/documents/{document.pk}#page=3")
     expect(page.get_by_role("textbox", name="Page")).to_have_value("3")
     _expect_at_top(page, 3)
+
+
+NARROW = ViewportSize(width=400, height=800)
+
+
+def _assert_no_sideways_scroll(page: Page) -> None:
+    scroll_width, width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= width, f"{page.url}: the page is {scroll_width}px wide in a {width}px window"
+
+
+def _box(locator: Locator) -> FloatRect:
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def test_a_narrow_screen_scrolls_nowhere_sideways_and_leaves_the_pages_the_height(
+    page: Page, member: tuple[User, Team], tmp_path: Path
+) -> None:
+    """GIVEN an owner (every link in the header) on a 400x800 screen
+    WHEN they go through the library, the members and the reader, and open its panels
+    THEN no page is wider than the screen, the header is one line with a Menu holding the links, the
+    reader's chrome leaves the pages most of the height, and a panel opens over the pages, full width."""
+    user, team = member
+    document = _ready_document(team, user, _generated_pdf(tmp_path), title="Five chapters")
+    page.set_viewport_size(NARROW)
+    _log_in(page, user)
+
+    _assert_no_sideways_scroll(page)
+    header = page.locator(".app-header")
+    assert _box(header)["height"] < 70
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav).to_be_hidden()
+    page.get_by_role("button", name="Menu").click()
+    account = nav.get_by_role("link", name="Account")
+    expect(account).to_be_visible()
+    assert _box(account)["x"] + _box(account)["width"] <= NARROW["width"]
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    _assert_no_sideways_scroll(page)
+    nav.get_by_role("link", name="Members").click()
+    expect(page.get_by_role("heading", name="Members")).to_be_visible()
+    expect(nav).to_be_hidden()
+    _assert_no_sideways_scroll(page)
+
+    page.goto(f"/t/{team.pk}/documents/{document.pk}")
+    _expect_drawn(page, 1)
+    _assert_no_sideways_scroll(page)
+    pages = page.get_by_role("region", name="Document pages")
+    before = _box(pages)
+    assert before["height"] >= 0.6 * NARROW["height"], f"the pages get {before['height']}px of 800"
+
+    toolbar = page.get_by_role("toolbar", name="Reader")
+    toolbar.get_by_role("button", name="Annotations").click()
+    sidebar = page.get_by_role("complementary", name="Annotations")
+    expect(sidebar).to_be_visible()
+    assert _box(sidebar)["width"] == NARROW["width"]
+    assert _box(pages)["width"] == before["width"]  # over the pages, not squeezing them
+    _assert_no_sideways_scroll(page)
+    toolbar.get_by_role("button", name="Annotations").click()
+    expect(sidebar).to_be_hidden()
+
+    toolbar.get_by_role("button", name="Outline").click()
+    outline = page.get_by_role("navigation", name="Outline")
+    assert _box(outline)["width"] == NARROW["width"]
+    outline.get_by_role("button", name=re.compile(r"^Chapter 4")).click()
+    expect(toolbar.get_by_role("textbox", name="Page")).to_have_value("4")
+    expect(outline).to_be_hidden()  # out of the way of the page chosen
+    _assert_no_sideways_scroll(page)
 
 
 @pytest.mark.browser_context_args(device_scale_factor=2)

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Reply, TeamDetail } from '../api/types';
 import { BOB, TEAM_AS_VIEWER } from '../teams/testData';
 import { TEAM, TEAM_DETAIL, apiError, stubFetch } from '../test/fetchStub';
+import { PANELS_OVER_PAGES } from '../reader/panels';
 import { AnnotationSidebar } from './AnnotationSidebar';
 import type { AnnotationsState } from './context';
 import { DOC_ID, LIST_PATH, ME, makeAnnotation, renderWithAnnotations } from './testData';
@@ -70,6 +71,48 @@ describe('AnnotationSidebar', () => {
     await user.click(screen.getByRole('checkbox', { name: 'Mine' }));
     expect(within(threads).queryByText('late words')).not.toBeInTheDocument();
     expect(within(threads).getByText('early words')).toBeInTheDocument();
+  });
+
+  it('opens a thread from anywhere on its card, its quote and its comment too', async () => {
+    const { user } = renderSidebar({
+      [`GET ${LIST_PATH}`]: { body: { results: [EARLY, ON_PAGE_TWO] } },
+    });
+    const [early, second] = within(await screen.findByRole('list', { name: 'Threads' })).getAllByRole(
+      'listitem',
+    );
+    const head = (item: HTMLElement) => within(item).getByRole('button', { name: /p\. \d/ });
+    expect(head(early)).toHaveAttribute('aria-expanded', 'false');
+
+    await user.click(within(early).getByText('early words'));
+    expect(head(early)).toHaveAttribute('aria-expanded', 'true');
+    expect(within(early).getByRole('combobox', { name: 'Reply' })).toBeInTheDocument();
+
+    await user.click(within(second).getByText('Second page'));
+    expect(head(second)).toHaveAttribute('aria-expanded', 'true');
+    expect(head(early)).toHaveAttribute('aria-expanded', 'false');
+
+    // The open card's own controls act by themselves, and a click on its text keeps it open.
+    await user.click(within(second).getByText('later words'));
+    expect(head(second)).toHaveAttribute('aria-expanded', 'true');
+    await user.click(within(second).getByRole('button', { name: 'Edit' }));
+    expect(within(second).getByRole('combobox', { name: 'Edit the comment' })).toBeInTheDocument();
+
+    // The keyboard opens it from its head, as before.
+    head(early).focus();
+    await user.keyboard('{Enter}');
+    expect(head(early)).toHaveAttribute('aria-expanded', 'true');
+  });
+
+  it('makes way for the Note tool when it covers the pages (narrow screens)', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: query === PANELS_OVER_PAGES }));
+    const { state, user } = renderSidebar({ [`GET ${LIST_PATH}`]: { body: { results: [] } } });
+    await screen.findByText(/No annotations yet/);
+    act(() => state.current!.setSidebarOpen(true));
+
+    await user.click(screen.getByRole('button', { name: 'Note' }));
+
+    expect(state.current!.noteMode).toBe(true);
+    expect(state.current!.sidebarOpen).toBe(false);
   });
 
   it('replies with an @-mention picked from the members', async () => {

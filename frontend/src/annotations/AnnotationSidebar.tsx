@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type MouseEvent } from 'react';
 import { putAnnotation } from '../api/annotations';
 import { ApiError, api } from '../api/client';
 import { teamPath } from '../api/teams';
@@ -111,6 +111,8 @@ export function AnnotationSidebar() {
 }
 
 const QUOTE_LENGTH = 240;
+/** What in a card acts by itself, rather than opening the card. */
+const CARD_CONTROLS = 'a, button, input, select, textarea, label, summary, form';
 
 /** One thread; `note` says why it is set apart (an orphaned annotation). */
 export function Thread({ annotation, note }: { annotation: Annotation; note?: string }) {
@@ -166,8 +168,22 @@ export function Thread({ annotation, note }: { annotation: Annotation; note?: st
     .filter(Boolean)
     .join(' ');
 
+  // A click anywhere on a closed card opens it (its head stays the way in for the keyboard), except
+  // on one of its controls or links, and except the click that ends selecting its text to copy it.
+  function openFromCard(event: MouseEvent<HTMLLIElement>) {
+    if (selected || (event.target as Element).closest(CARD_CONTROLS)) return;
+    const selection = window.getSelection();
+    if (selection && !selection.isCollapsed && event.currentTarget.contains(selection.anchorNode)) return;
+    focus(annotation.id);
+  }
+
   return (
-    <li id={threadId(annotation.id)} className={classes} data-thread-id={annotation.id}>
+    <li
+      id={threadId(annotation.id)}
+      className={classes}
+      data-thread-id={annotation.id}
+      onClick={openFromCard}
+    >
       <button
         type="button"
         className="annotation-thread-head"

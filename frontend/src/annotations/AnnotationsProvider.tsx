@@ -5,6 +5,7 @@ import { useSignedInUser } from '../api/auth';
 import type { TeamDetail } from '../api/types';
 import type { PageCoordinates } from '../reader/engine';
 import { PageOverlayContext } from '../reader/PageView';
+import { panelsCoverPages } from '../reader/panels';
 import { subscribeLive, useDocumentLive } from '../realtime/useLiveUpdates';
 import { AnnotationsContext, type AnnotationsState, type Draft } from './context';
 import { isPlaced, useCurrentVersion } from './OrphanedAnnotations';
@@ -45,7 +46,7 @@ export function AnnotationsProvider({ team, documentId, children }: AnnotationsP
   const actions = useAnnotationActions(team.id, documentId);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [flashId, setFlashId] = useState<string | null>(null);
-  const [noteMode, setNoteMode] = useState(false);
+  const [noteMode, setNoteModeState] = useState(false);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [sidebarOpen, setSidebarOpen] = useState(() => window.innerWidth >= 1100);
   const coordinates = useRef(new Map<number, PageCoordinates>()).current;
@@ -66,6 +67,12 @@ export function AnnotationsProvider({ team, documentId, children }: AnnotationsP
     requestAnimationFrame(() =>
       window.document.getElementById(threadId(id))?.scrollIntoView?.({ block: 'nearest' }),
     );
+  }, []);
+
+  const setNoteMode = useCallback((on: boolean) => {
+    setNoteModeState(on);
+    // The note is placed with a click on a page: a sidebar over the pages makes way for it.
+    if (on && panelsCoverPages()) setSidebarOpen(false);
   }, []);
 
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { authKeys } from '../api/auth';
 import { createQueryClient } from '../api/queryClient';
 import type { Annotation, TeamDetail } from '../api/types';
@@ -9,7 +9,9 @@ import { BOB, ME_MEMBER, MEMBERS_PATH } from '../teams/testData';
 import { TEAM, TEAM_DETAIL, USER, stubFetch } from '../test/fetchStub';
 import { AnnotationSidebar } from './AnnotationSidebar';
 import { AnnotationsProvider } from './AnnotationsProvider';
-import type { AnnotationsState } from './context';
+
+/** What the provider hands its children: the context's state, and the sidebar's. */
+type ProvidedState = Parameters<ComponentProps<typeof AnnotationsProvider>['children']>[0];
 
 /** What the annotation tests share: one document of the signed-in user's team, and its annotations. */
 export const DOC_ID = 'd0d0d0d0-0000-4000-8000-00000000000d';
@@ -62,7 +64,7 @@ export function renderWithAnnotations(
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({ queries: { retry: false } });
   queryClient.setQueryData(authKeys.me, USER);
-  const state: { current: AnnotationsState | null } = { current: null };
+  const state: { current: ProvidedState | null } = { current: null };
   const ui = (content: () => ReactNode) => (
     <QueryClientProvider client={queryClient}>
       <AnnotationsProvider team={team} documentId={DOC_ID}>

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import { ApiError, api } from './client';
+import { documentKeys } from './documents';
 import type { AnnotationEvent } from './events';
 import { teamPath } from './teams';
 import type {
@@ -198,13 +199,29 @@ export function applyAnnotationEvent(queryClient: QueryClient, event: Annotation
   }
 }
 
+/**
+ * A 404 may mean the document itself is gone (deleted while this tab missed the socket's event): the
+ * open document is asked for again, and the reader says it was deleted if it was.
+ */
+function recheckDocument(queryClient: QueryClient, teamId: string, documentId: string, error: unknown): void {
+  if (error instanceof ApiError && error.status === 404)
+    void queryClient.invalidateQueries({ queryKey: documentKeys.detail(teamId, documentId), exact: true });
+}
+
 // ---- Hooks -----------------------------------------------------------------
 
 export function useAnnotations(teamId: string, documentId: string) {
   const queryClient = useQueryClient();
   return useQuery({
     queryKey: annotationKeys.list(teamId, documentId),
-    queryFn: ({ signal }) => loadAnnotations(queryClient, teamId, documentId, signal),
+    queryFn: async ({ signal }) => {
+      try {
+        return await loadAnnotations(queryClient, teamId, documentId, signal);
+      } catch (error) {
+        recheckDocument(queryClient, teamId, documentId, error);
+        throw error;
+      }
+    },
     select: (list) => [...list.results].sort(annotationOrder),
   });
 }
@@ -223,14 +240,17 @@ export function useAnnotationActions(teamId: string, documentId: string) {
     putAnnotation(queryClient, teamId, annotation);
     settle();
   };
+  const onError = (error: ApiError) => recheckDocument(queryClient, teamId, documentId, error);
   const create = useMutation({
     mutationFn: (body: AnnotationCreateRequest) => createAnnotation(teamId, documentId, body),
     onSuccess: put,
+    onError,
   });
   const update = useMutation({
     mutationFn: ({ id, ...body }: AnnotationUpdateRequest & { id: string }) =>
       updateAnnotation(teamId, documentId, id, body),
     onSuccess: put,
+    onError,
   });
   const remove = useMutation({
     mutationFn: (id: string) => deleteAnnotation(teamId, documentId, id),
@@ -238,11 +258,13 @@ export function useAnnotationActions(teamId: string, documentId: string) {
       updateList(queryClient, teamId, documentId, (list) => list.filter((item) => item.id !== id));
       settle();
     },
+    onError,
   });
   const resolve = useMutation({
     mutationFn: ({ id, resolved }: { id: string; resolved: boolean }) =>
       resolveAnnotation(teamId, documentId, id, resolved),
     onSuccess: put,
+    onError,
   });
   const reply = useMutation({
     mutationFn: ({ id, body }: { id: string; body: string }) => createReply(teamId, documentId, id, body),
@@ -250,6 +272,7 @@ export function useAnnotationActions(teamId: string, documentId: string) {
       putReply(queryClient, teamId, documentId, created);
       settle();
     },
+    onError,
   });
   const removeReply = useMutation({
     mutationFn: ({ id, replyId }: { id: string; replyId: string }) =>
@@ -262,6 +285,7 @@ export function useAnnotationActions(teamId: string, documentId: string) {
       );
       settle();
     },
+    onError,
   });
   return { create, update, remove, resolve, reply, removeReply };
 }

@@ -1,7 +1,9 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DocumentDetail } from '../api/types';
+import { makeAnnotation } from '../annotations/testData';
 import type { PdfDocument, PdfEngine, PdfPage } from '../reader/engine';
+import { applyLiveEvent } from '../realtime/useLiveUpdates';
 import { TEAM, apiError, signedInRoutes, stubFetch } from '../test/fetchStub';
 import { renderApp } from '../test/render';
 
@@ -105,7 +107,10 @@ describe('ReaderPage', () => {
 
   it("explains a document that couldn't be parsed, in the server's words", async () => {
     stubFetch(
-      routes({ state: 'failed', error: { code: 'encrypted', message: 'The PDF is password-protected.' } }),
+      routes({
+        state: 'failed',
+        error: { code: 'encrypted', message: 'The PDF is password-protected.', retryable: false },
+      }),
     );
     renderApp(READER_PATH);
     const alert = await screen.findByRole('alert');
@@ -117,6 +122,64 @@ describe('ReaderPage', () => {
     stubFetch(routes({ status: 404, body: apiError('not_found', 'Not found.') }));
     renderApp(READER_PATH);
     expect(await screen.findByText("This document doesn't exist, or it was deleted.")).toBeInTheDocument();
+  });
+
+  it('says so when the document is deleted while open, and offers nothing that would fail', async () => {
+    // The server's state: the document exists until another member deletes it.
+    let deleted = false;
+    stubFetch({
+      ...routes({}),
+      [`GET ${DETAIL_PATH}`]: () =>
+        deleted ? { status: 404, body: apiError('not_found', 'Not found.') } : { body: DOCUMENT },
+      [`GET ${DETAIL_PATH}/annotations`]: { body: { results: [], cursor: null, full: true } },
+    });
+    const { queryClient } = renderApp(READER_PATH);
+    expect(await screen.findByRole('toolbar', { name: 'Reader' })).toBeInTheDocument();
+
+    deleted = true;
+    act(() =>
+      applyLiveEvent(queryClient, {
+        type: 'document.changed',
+        team_id: TEAM.id,
+        document_id: DOC_ID,
+        deleted: true,
+      }),
+    );
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('This document was deleted.');
+    expect(screen.getByRole('link', { name: 'Back to the library' })).toHaveAttribute(
+      'href',
+      `/t/${TEAM.id}/library`,
+    );
+    expect(screen.queryByRole('toolbar', { name: 'Reader' })).not.toBeInTheDocument();
+    for (const action of ['Download PDF', 'Edit', /Annotations/])
+      expect(screen.queryByRole('button', { name: action })).not.toBeInTheDocument();
+    expect(screen.queryByText('Export')).not.toBeInTheDocument();
+  });
+
+  it('finds out the document was deleted when an annotation action answers 404', async () => {
+    // The deletion's event never came (the socket was down): the server's 404 is the only sign.
+    document.cookie = 'csrftoken=t';
+    let deleted = false;
+    const gone = { status: 404, body: apiError('not_found', 'Not found.') };
+    const thread = makeAnnotation({ id: 'a1', document_id: DOC_ID, body: 'Look here' });
+    const requests = stubFetch({
+      ...routes({}),
+      [`GET ${DETAIL_PATH}`]: () => (deleted ? gone : { body: DOCUMENT }),
+      [`GET ${DETAIL_PATH}/annotations`]: { body: { results: [thread], cursor: null, full: true } },
+      [`POST ${DETAIL_PATH}/annotations/a1/resolve`]: gone,
+    });
+    const { user } = renderApp(READER_PATH);
+    await user.click(await screen.findByRole('button', { name: 'Annotations (1)' }));
+    await user.click(await screen.findByRole('button', { name: /You · p\. 1/ }));
+
+    deleted = true;
+    await user.click(screen.getByRole('button', { name: 'Resolve' }));
+
+    expect(await screen.findByText('This document was deleted.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Back to the library' })).toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'Threads' })).not.toBeInTheDocument();
+    expect(requests.filter((r) => r.method === 'GET' && r.path === DETAIL_PATH).length).toBeGreaterThan(1);
   });
 
   it('opens a ready document from its inline URL, with the toolbar, the outline and the scan banner', async () => {

@@ -5,6 +5,7 @@ import type { PdfDocument } from './engine';
 import { anchorAt, computeLayout, mostVisiblePage, scrollTopFor, type Anchor } from './layout';
 import { OutlineTree } from './OutlineTree';
 import { PageView } from './PageView';
+import { panelsCoverPages } from './panels';
 import { ReaderToolbar } from './ReaderToolbar';
 import { createRenderQueue } from './renderQueue';
 import { useDevicePixelRatio, useElementSize } from './useElementSize';
@@ -200,7 +201,15 @@ export function PdfViewer(props: PdfViewerProps) {
       <div className="reader-body">
         {outline.length > 0 && (
           <nav id={OUTLINE_ID} className="reader-outline" aria-label="Outline" hidden={!outlineOpen}>
-            <OutlineTree items={outline} onNavigate={goToPage} currentPage={currentPage} />
+            <OutlineTree
+              items={outline}
+              onNavigate={(page) => {
+                goToPage(page);
+                // Over the pages, the outline makes way for the page chosen.
+                if (panelsCoverPages()) setOutlineOpen(false);
+              }}
+              currentPage={currentPage}
+            />
           </nav>
         )}
         <div

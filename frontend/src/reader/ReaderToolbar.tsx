@@ -119,7 +119,7 @@ export function ReaderToolbar({
         </button>
         <button
           type="button"
-          className="button button-quiet"
+          className="button button-quiet reader-fit-width"
           aria-pressed={zoom === 'page-width'}
           onClick={() => onZoom('page-width')}
         >

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useLogout, useSignedInUser } from '../api/auth';
 import type { Permission } from '../api/types';
-import { useLiveUpdates } from '../realtime/useLiveUpdates';
 import { teamUrl, useOptionalCurrentTeam } from '../teams/currentTeam';
 import { PendingInvitationBanner } from '../teams/PendingInvitationBanner';
 import { TeamSwitcher } from '../teams/TeamSwitcher';
@@ -17,7 +16,6 @@ export function AppLayout() {
   const logout = useLogout();
   const team = useOptionalCurrentTeam();
   const library = team ? teamUrl(team.id) : '/library';
-  useLiveUpdates();
   const can = (permission: Permission) => team?.permissions.includes(permission) ?? false;
   const menu = useHeaderMenu();
 

@@ -220,10 +220,21 @@ describe('useLiveUpdates', () => {
   it('closes the socket when unmounted and does not reconnect', () => {
     const { hook } = setup();
     const socket = FakeSocket.last;
+    act(() => socket.open());
     hook.unmount();
     expect(socket.closedWith).toBe(1000);
     act(() => socket.drop(1000));
     act(() => vi.advanceTimersByTime(60_000));
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+  it('closes a socket still connecting once it is open (closing it sooner makes the browser log an error)', () => {
+    const { hook } = setup();
+    const socket = FakeSocket.last;
+    hook.unmount();
+    expect(socket.closedWith).toBeNull();
+    act(() => socket.open());
+    expect(socket.closedWith).toBe(1000);
     expect(FakeSocket.instances).toHaveLength(1);
   });
 

@@ -239,7 +239,13 @@ export function useLiveUpdates(enabled = true): void {
       socket = null;
       // Nothing more is sent on a socket being closed (its close event comes later, if at all).
       if (openSocket === open) openSocket = null;
-      open?.close(1000);
+      if (open?.readyState === WebSocket.CONNECTING) {
+        // Closing a socket still connecting makes the browser log an error: it is closed once open.
+        open.onopen = () => open.close(1000);
+        open.onmessage = null;
+      } else {
+        open?.close(1000);
+      }
     };
   }, [queryClient, enabled]);
 }

@@ -2,9 +2,13 @@ import { vi } from 'vitest';
 
 /** A stand-in for WebSocket that tests open, feed and drop by hand. */
 export class FakeSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSED = 3;
   static instances: FakeSocket[] = [];
 
   readonly url: string;
+  readyState = FakeSocket.CONNECTING;
   closedWith: number | null = null;
   onopen: (() => void) | null = null;
   onmessage: ((message: { data: string }) => void) | null = null;
@@ -17,10 +21,12 @@ export class FakeSocket {
 
   close(code = 1000) {
     this.closedWith = code;
+    this.readyState = FakeSocket.CLOSED;
   }
 
   // ---- driven by tests ----
   open() {
+    this.readyState = FakeSocket.OPEN;
     this.onopen?.();
   }
 
@@ -30,6 +36,7 @@ export class FakeSocket {
 
   /** The server or the network ended the connection. */
   drop(code = 1006) {
+    this.readyState = FakeSocket.CLOSED;
     this.onclose?.({ code });
   }
 

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useLogout, useSignedInUser } from '../api/auth';
 import type { Permission } from '../api/types';
+import { useDismiss } from '../lib/useDismiss';
 import { teamUrl, useOptionalCurrentTeam } from '../teams/currentTeam';
 import { PendingInvitationBanner } from '../teams/PendingInvitationBanner';
 import { TeamSwitcher } from '../teams/TeamSwitcher';
@@ -95,23 +96,7 @@ function useHeaderMenu() {
   const headerRef = useRef<HTMLElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!headerRef.current?.contains(event.target as Node)) setOpenOn(null);
-    };
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      setOpenOn(null);
-      buttonRef.current?.focus();
-    };
-    window.addEventListener('pointerdown', onPointerDown);
-    window.addEventListener('keydown', onKeyDown);
-    return () => {
-      window.removeEventListener('pointerdown', onPointerDown);
-      window.removeEventListener('keydown', onKeyDown);
-    };
-  }, [open]);
+  useDismiss(open, headerRef, buttonRef, () => setOpenOn(null));
 
   return { open, headerRef, buttonRef, toggle: () => setOpenOn(open ? null : pathname) };
 }

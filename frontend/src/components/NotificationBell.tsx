@@ -1,9 +1,10 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useMarkNotificationsRead, useNotifications } from '../api/notifications';
 import type { UserNotification } from '../api/types';
 import { annotationAddress } from '../annotations/AnnotationFromAddress';
 import { formatDateTime } from '../lib/formatDateTime';
+import { useDismiss } from '../lib/useDismiss';
 import './notifications.css';
 
 const EXCERPT_LENGTH = 140;
@@ -29,24 +30,7 @@ export function NotificationBell({ teamId }: { teamId: string }) {
   const unread = notifications.data?.unread_count ?? 0;
   const items = notifications.data?.results ?? [];
 
-  // A click elsewhere or Escape closes the list.
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      setOpen(false);
-      buttonRef.current?.focus();
-    };
-    window.addEventListener('pointerdown', onPointerDown);
-    window.addEventListener('keydown', onKeyDown);
-    return () => {
-      window.removeEventListener('pointerdown', onPointerDown);
-      window.removeEventListener('keydown', onKeyDown);
-    };
-  }, [open]);
+  useDismiss(open, rootRef, buttonRef, () => setOpen(false));
 
   function openItem(item: UserNotification) {
     if (!item.read_at) markRead.mutate([item.id]);

@@ -233,7 +233,8 @@ class _Parse:
         except CannotOpen as error:
             engine_or_none = self._fallback()
             if engine_or_none is None:
-                message = f"The PDF is damaged or incomplete and cannot be opened (the reader says: {error})."
+                said = str(error).rstrip(". ")
+                message = f"The PDF is damaged or incomplete and cannot be opened (the reader says: {said})."
                 raise ParseError(ErrorCode.CORRUPT, _say(message)) from None
             self.warnings.append(_say(f"Read with {engine_or_none.name} only: the primary engine failed: {error}"))
             self.fallback = None  # it is the main engine now: there is nothing left to fall back to

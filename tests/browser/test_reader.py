@@ -271,6 +271,12 @@ def test_a_narrow_screen_scrolls_nowhere_sideways_and_leaves_the_pages_the_heigh
     toolbar.get_by_role("button", name="Outline").click()
     outline = page.get_by_role("navigation", name="Outline")
     assert _box(outline)["width"] == NARROW["width"]
+    toolbar.get_by_role("button", name="Annotations").click()  # one panel at a time: the outline makes way
+    expect(sidebar).to_be_visible()
+    expect(outline).to_be_hidden()
+    toolbar.get_by_role("button", name="Outline").click()
+    expect(outline).to_be_visible()
+    expect(sidebar).to_be_hidden()
     outline.get_by_role("button", name=re.compile(r"^Chapter 4")).click()
     expect(toolbar.get_by_role("textbox", name="Page")).to_have_value("4")
     expect(outline).to_be_hidden()  # out of the way of the page chosen

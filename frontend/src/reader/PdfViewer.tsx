@@ -45,6 +45,15 @@ export function PdfViewer(props: PdfViewerProps) {
 
   const [zoom, setZoom] = useState<ZoomMode>('auto');
   const [outlineOpen, setOutlineOpen] = useState(() => outline.length > 0 && window.innerWidth >= 900);
+  // Where the panels open over the pages, one at a time: the other would lie under it, out of reach.
+  const toggleOutline = () => {
+    if (!outlineOpen && sidebar?.open && panelsCoverPages()) sidebar.onToggle();
+    setOutlineOpen(!outlineOpen);
+  };
+  const toggleSidebar = () => {
+    if (sidebar && !sidebar.open && panelsCoverPages()) setOutlineOpen(false);
+    sidebar?.onToggle();
+  };
   const [initialPage] = useState(
     () => clampPage(props.initialPage ?? hashPage(location.hash), pageCount) ?? 1,
   );
@@ -178,14 +187,14 @@ export function PdfViewer(props: PdfViewerProps) {
         onZoom={setZoom}
         outline={
           outline.length > 0
-            ? { open: outlineOpen, controls: OUTLINE_ID, onToggle: () => setOutlineOpen(!outlineOpen) }
+            ? { open: outlineOpen, controls: OUTLINE_ID, onToggle: toggleOutline }
             : undefined
         }
         sidebar={
           sidebar && {
             open: sidebar.open,
             controls: sidebar.id,
-            onToggle: sidebar.onToggle,
+            onToggle: toggleSidebar,
             label: sidebar.label,
           }
         }

@@ -5,6 +5,7 @@ import base64
 import io
 import json
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,9 @@ def test_a_local_download_streams_when_served_over_asgi(tmp_path: Path, settings
 
     with warnings.catch_warnings():
         warnings.filterwarnings("error", "StreamingHttpResponse must consume")  # Django buffers, and says so
-        response, chunks = asyncio.run(fetch())
+        # In a thread of its own: a browser test before this one may have left an event loop running here.
+        with ThreadPoolExecutor(1) as pool:
+            response, chunks = pool.submit(asyncio.run, fetch()).result()
 
     assert response.status_code == 200
     assert response.is_async

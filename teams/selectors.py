@@ -113,6 +113,21 @@ def team_seats_used(*, team: Team) -> int:
     return members + team_scoped(_pending(Invitation.objects.all()), team=team).count()
 
 
+def invitations_for_user(*, user: User) -> QuerySet[Invitation]:
+    """The open, unexpired invitations sent to the user's own (verified) address, to teams they are not
+    in yet, newest first: the app offers them to a user who was invited while already signed up."""
+    if not user.email_verified:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            email=user.email.lower(), accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .exclude(team__memberships__user=user)
+        .select_related("team", "invited_by")
+        .order_by("-created_at")
+    )
+
+
 def invitation_from_token(token: str) -> tuple[Invitation, bool]:
     """The invitation a link names, and whether the link itself is older than its maximum age.
 

@@ -8,6 +8,7 @@ from accounts.models import User
 from teams.models import AuditEvent, Invitation, InvitationStatus, Membership
 from teams.roles import INVITABLE_ROLES, PERMISSIONS, Role, permissions_of
 from teams.selectors import team_seats_used
+from teams.tokens import invitation_token
 
 PERMISSION_NAMES = sorted(PERMISSIONS)
 
@@ -132,6 +133,31 @@ class InvitationPreviewOut(serializers.Serializer[Invitation]):
     def get_status(self, invitation: Invitation) -> str:
         # The link's own age counts too: an old link is expired even when the row was renewed.
         return "expired" if self.context.get("link_expired") and invitation.is_open else str(invitation.status)
+
+
+class MyInvitationOut(serializers.ModelSerializer[Invitation]):
+    """An invitation to the caller's own address, with the token its e-mailed link carries: the app
+    opens the same invitation page from it."""
+
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    inviter_name = serializers.SerializerMethodField()
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    token = serializers.SerializerMethodField(help_text="For POST /api/v1/invitations/accept, as in the e-mail.")
+
+    class Meta:
+        model = Invitation
+        fields = ("id", "team_name", "inviter_name", "role", "expires_at", "token")
+        read_only_fields = fields
+
+    def get_inviter_name(self, invitation: Invitation) -> str | None:
+        return invitation.invited_by.name if invitation.invited_by else None
+
+    def get_token(self, invitation: Invitation) -> str:
+        return invitation_token(str(invitation.pk))
+
+
+class MyInvitationListOut(serializers.Serializer[None]):
+    results = MyInvitationOut(many=True)
 
 
 class InvitationAcceptIn(serializers.Serializer[None]):

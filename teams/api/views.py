@@ -206,6 +206,17 @@ class InvitationPreviewApi(APIView):
         return Response(s.InvitationPreviewOut(invitation, context={"link_expired": link_expired}).data)
 
 
+class MyInvitationListApi(APIView):
+    @extend_schema(
+        responses=s.MyInvitationListOut,
+        summary="Invitations to your own address, to teams you are not in yet",
+        operation_id="invitations_mine",
+    )
+    def get(self, request: Request) -> Response:
+        invitations = selectors.invitations_for_user(user=_user(request))
+        return Response({"results": s.MyInvitationOut(invitations, many=True).data})
+
+
 class InvitationAcceptApi(APIView):
     @extend_schema(
         request=s.InvitationAcceptIn,

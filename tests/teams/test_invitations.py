@@ -76,6 +76,39 @@ def test_pending_invitations_are_listed_newest_first(lab: Lab, on_commit: Any) -
     assert "token" not in results[0]
 
 
+def test_a_signed_in_user_sees_the_open_invitations_to_their_own_address_and_joins_from_one(
+    lab: Lab, on_commit: Any
+) -> None:
+    """A user invited while already signed up is offered the invitation in the app, not only by e-mail:
+    with the link's token, so the same invitation page accepts it."""
+    invitee = UserFactory.create(email="new@example.org")
+    other = build_lab(name="Other lab")
+    created = _invite(lab, on_commit, email="NEW@example.org", role="viewer")
+    _invite(other, on_commit, email="new@example.org", role="editor")
+    old = build_lab(name="Old lab")
+    _invite(old, on_commit, email="new@example.org")
+    Invitation.objects.filter(team=old.team).update(expires_at=timezone.now() - timedelta(days=1))  # expired
+    _invite(lab, on_commit, email="someone@example.org")  # to another address
+
+    mine = client_for(invitee).get("/api/v1/invitations")
+
+    assert mine.status_code == 200
+    results = mine.json()["results"]
+    assert [(row["team_name"], row["role"]) for row in results] == [("Other lab", "editor"), (lab.team.name, "viewer")]
+    assert results[1]["id"] == created["id"]
+    assert results[1]["inviter_name"] == lab.admin.user.name
+    response = _accept(client_for(invitee), results[1]["token"])
+    assert response.status_code == 200, response.content
+    # Joined: that invitation is no longer offered; the other team's still is.
+    assert [row["team_name"] for row in client_for(invitee).get("/api/v1/invitations").json()["results"]] == [
+        "Other lab"
+    ]
+    assert client_for(UserFactory.create(email="nobody@example.org")).get("/api/v1/invitations").json() == {
+        "results": []
+    }
+    assert APIClient().get("/api/v1/invitations").status_code in {401, 403}
+
+
 def test_expired_invitation_cannot_be_accepted(lab: Lab, on_commit: Any) -> None:
     """GIVEN an invitation whose seven days are over WHEN the invitee accepts THEN invitation_expired."""
     invitee = UserFactory.create(email="new@example.org")

@@ -58,6 +58,7 @@ USER_SCOPED: dict[str, str] = {
     "/api/v1/auth/tokens": "the caller's own API tokens",
     "/api/v1/auth/tokens/<uuid:token_id>": "one of the caller's own API tokens",
     "/api/v1/teams": "lists the caller's teams only; a new team is owned by the caller",
+    "/api/v1/invitations": "the invitations sent to the caller's own address",
     "/api/v1/invitations/accept": "joins the team of a signed token sent to the caller's own address",
 }
 

@@ -251,6 +251,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invitations to your own address, to teams you are not in yet */
+        get: operations["invitations_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations/{token}": {
         parameters: {
             query?: never;
@@ -1303,6 +1320,24 @@ export interface components {
             /** Format: date-time */
             readonly joined_at: string;
         };
+        MyInvitationListOut: {
+            results: components["schemas"]["MyInvitationOut"][];
+        };
+        /**
+         * @description An invitation to the caller's own address, with the token its e-mailed link carries: the app
+         *     opens the same invitation page from it.
+         */
+        MyInvitationOut: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly team_name: string;
+            readonly inviter_name: string | null;
+            readonly role: components["schemas"]["RoleEnum"];
+            /** Format: date-time */
+            readonly expires_at: string;
+            /** @description For POST /api/v1/invitations/accept, as in the e-mail. */
+            readonly token: string;
+        };
         /**
          * @description * `mention` - Mention
          * @enum {string}
@@ -1967,6 +2002,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DetailOut"];
+                };
+            };
+        };
+    };
+    invitations_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInvitationListOut"];
                 };
             };
         };

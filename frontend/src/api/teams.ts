@@ -15,6 +15,7 @@ import type {
   InvitationRequest,
   Member,
   MemberList,
+  MyInvitationList,
   Role,
   TeamDetail,
   TeamList,
@@ -35,6 +36,8 @@ export const teamKeys = {
   auditLog: (teamId: string) => ['teams', teamId, 'audit-log'] as const,
   /** Public: the preview of an invitation link. */
   invitation: (token: string) => ['invitations', token] as const,
+  /** The invitations to the signed-in user's own address. */
+  mine: ['invitations', 'mine'] as const,
 };
 
 /** The `cursor` of a page link the API returned (`next`/`previous` are absolute URLs). */
@@ -84,6 +87,7 @@ export const getAuditLog = (teamId: string, cursor?: string, signal?: AbortSigna
 export const previewInvitation = (token: string, signal?: AbortSignal) =>
   api.get<InvitationPreview>(`${INVITATIONS}/${encodeURIComponent(token)}`, signal);
 export const acceptInvitation = (token: string) => api.post<TeamDetail>(`${INVITATIONS}/accept`, { token });
+export const listMyInvitations = (signal?: AbortSignal) => api.get<MyInvitationList>(INVITATIONS, signal);
 
 /**
  * The user's role in the team changed (a live event): the team, whose `permissions` decide what the
@@ -292,10 +296,16 @@ export function useAcceptInvitation() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: acceptInvitation,
-    // Not awaited: the page moves on to the team at once, the list catches up in the background.
+    // Not awaited: the page moves on to the team at once, the lists catch up in the background.
     onSuccess: (team) => {
       queryClient.setQueryData(teamKeys.detail(team.id), team);
       void queryClient.invalidateQueries({ queryKey: teamKeys.list, exact: true });
+      void queryClient.invalidateQueries({ queryKey: teamKeys.mine, exact: true });
     },
   });
+}
+
+/** Invitations sent to the signed-in user's address, to teams they are not in yet. */
+export function useMyInvitations() {
+  return useQuery({ queryKey: teamKeys.mine, queryFn: ({ signal }) => listMyInvitations(signal) });
 }

@@ -64,6 +64,8 @@ export type InvitationRequest = Schemas['InvitationInRequest'];
 export type InvitationStatus = Schemas['StatusEnum'];
 /** What an invitation link offers, readable without signing in. */
 export type InvitationPreview = Schemas['InvitationPreviewOut'];
+export type MyInvitation = Schemas['MyInvitationOut'];
+export type MyInvitationList = Schemas['MyInvitationListOut'];
 export type AuditEvent = Schemas['AuditEventOut'];
 export type AuditLogPage = Schemas['AuditLogPageOut'];
 /** A PATCH of a document: only the fields being changed. */

@@ -109,5 +109,7 @@ export function signedInRoutes(detail: object = TEAM_DETAIL): Record<string, Rou
     [`GET /api/v1/teams/${TEAM.id}/notifications?page_size=20`]: {
       body: { next: null, previous: null, results: [], unread_count: 0 },
     },
+    // No invitations waiting for the user.
+    'GET /api/v1/invitations': { body: { results: [] } },
   };
 }

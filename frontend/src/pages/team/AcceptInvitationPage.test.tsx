@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SIGNED_OUT, TEAM, USER, apiError, signedInRoutes, stubFetch } from '../../test/fetchStub';
 import { renderApp } from '../../test/render';
@@ -146,10 +146,50 @@ describe('AcceptInvitationPage', () => {
     stubFetch({ ...signedInRoutes(), [PREVIEW]: { body: INVITATION } });
     const { user } = renderApp(`/t/${TEAM.id}/library`);
 
-    const banner = await screen.findByRole('region', { name: 'Invitation' });
+    const banner = await screen.findByRole('region', { name: 'Invitations' });
     expect(banner).toHaveTextContent('You were invited to join Optics Lab.');
     await user.click(screen.getByRole('link', { name: 'View the invitation' }));
     expect(await screen.findByRole('button', { name: 'Join Optics Lab' })).toBeInTheDocument();
+  });
+
+  it('offers a signed-in user the invitations the server has for their address, and joins from one', async () => {
+    let invited = true;
+    const requests = stubFetch({
+      ...signedInRoutes(),
+      'GET /api/v1/invitations': () => ({
+        body: {
+          results: invited
+            ? [
+                {
+                  id: 'i1',
+                  team_name: 'Optics Lab',
+                  inviter_name: 'Grace Hopper',
+                  role: 'viewer',
+                  expires_at: '2099-02-09T10:00:00Z',
+                  token: TOKEN,
+                },
+              ]
+            : [],
+        },
+      }),
+      [PREVIEW]: { body: INVITATION },
+      [ACCEPT]: () => {
+        invited = false;
+        return { body: LAB_DETAIL };
+      },
+      [`GET /api/v1/teams/${LAB.id}`]: { body: LAB_DETAIL },
+    });
+    const { user } = renderApp(`/t/${TEAM.id}/library`);
+
+    const banner = await screen.findByRole('region', { name: 'Invitations' });
+    expect(banner).toHaveTextContent('Grace Hopper invited you to join Optics Lab as a viewer.');
+    await user.click(screen.getByRole('link', { name: 'View the invitation' }));
+    await user.click(await screen.findByRole('button', { name: 'Join Optics Lab' }));
+
+    expect(requests.some((r) => r.method === 'POST' && r.path === '/api/v1/invitations/accept')).toBe(true);
+    await waitFor(() =>
+      expect(screen.queryByRole('region', { name: 'Invitations' })).not.toBeInTheDocument(),
+    );
   });
 
   it('forgets the reminder when dismissed', async () => {
@@ -159,9 +199,9 @@ describe('AcceptInvitationPage', () => {
     );
     stubFetch(signedInRoutes());
     const { user } = renderApp(`/t/${TEAM.id}/library`);
-    await screen.findByRole('region', { name: 'Invitation' });
+    await screen.findByRole('region', { name: 'Invitations' });
     await user.click(screen.getByRole('button', { name: 'Dismiss' }));
-    expect(screen.queryByRole('region', { name: 'Invitation' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Invitations' })).not.toBeInTheDocument();
     expect(pendingInvitation()).toBeNull();
   });
 
@@ -173,6 +213,6 @@ describe('AcceptInvitationPage', () => {
     stubFetch(signedInRoutes());
     renderApp(`/t/${TEAM.id}/library`);
     await screen.findByRole('button', { name: `Team: ${TEAM.name}` });
-    expect(screen.queryByRole('region', { name: 'Invitation' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Invitations' })).not.toBeInTheDocument();
   });
 });

@@ -297,15 +297,27 @@ export function useAcceptInvitation() {
   return useMutation({
     mutationFn: acceptInvitation,
     // Not awaited: the page moves on to the team at once, the lists catch up in the background.
-    onSuccess: (team) => {
+    onSuccess: (team, token) => {
       queryClient.setQueryData(teamKeys.detail(team.id), team);
+      // The invitation just used is not offered again while the list reloads.
+      queryClient.setQueryData<MyInvitationList>(
+        teamKeys.mine,
+        (list) => list && { results: list.results.filter((invitation) => invitation.token !== token) },
+      );
       void queryClient.invalidateQueries({ queryKey: teamKeys.list, exact: true });
       void queryClient.invalidateQueries({ queryKey: teamKeys.mine, exact: true });
     },
   });
 }
 
-/** Invitations sent to the signed-in user's address, to teams they are not in yet. */
+/**
+ * Invitations sent to the signed-in user's address, to teams they are not in yet. Asked for again
+ * whenever the tab regains focus: an invitation is often read in the mail app, then acted on here.
+ */
 export function useMyInvitations() {
-  return useQuery({ queryKey: teamKeys.mine, queryFn: ({ signal }) => listMyInvitations(signal) });
+  return useQuery({
+    queryKey: teamKeys.mine,
+    queryFn: ({ signal }) => listMyInvitations(signal),
+    staleTime: 0,
+  });
 }

@@ -83,7 +83,10 @@ describe('AcceptInvitationPage', () => {
       [ACCEPT]: { status: 403, body: apiError('invitation_email_mismatch', detail) },
       'POST /api/v1/auth/logout': { status: 204 },
     });
-    const { user } = renderApp(PAGE);
+    const { user, queryClient } = renderApp(PAGE);
+    // What the app holds of Bob's, from his other pages: the next user to sign in here must not see it.
+    queryClient.setQueryData(['invitations', 'mine'], { results: [{ token: 'bobs-invitation' }] });
+    queryClient.setQueryData(['documents', TEAM.id, 'list'], { pages: [] });
 
     expect(await screen.findByText(/You are signed in as/)).toHaveTextContent(
       'You are signed in as bob@example.com, but this invitation was sent to ada@example.com.',
@@ -94,6 +97,8 @@ describe('AcceptInvitationPage', () => {
     await user.click(screen.getByRole('button', { name: `Log out to use ${USER.email}` }));
     expect(await screen.findByRole('link', { name: 'Log in to accept' })).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent(PAGE);
+    expect(queryClient.getQueryData(['invitations', 'mine'])).toBeUndefined();
+    expect(queryClient.getQueryData(['documents', TEAM.id, 'list'])).toBeUndefined();
   });
 
   it("shows the server's refusal when joining fails, e.g. a full team", async () => {

@@ -132,9 +132,11 @@ function AcceptForm({
   const signOut = useMutation({
     mutationFn: logout,
     onSuccess: () => {
+      // Everything cached for the previous user goes (the next one may sign in here), but who is signed
+      // in (no one now) and this page's invitation.
       queryClient.setQueryData(authKeys.me, null);
-      queryClient.removeQueries({ queryKey: teamKeys.all });
-      queryClient.removeQueries({ queryKey: authKeys.tokens });
+      const kept = new Set([JSON.stringify(authKeys.me), JSON.stringify(teamKeys.invitation(token))]);
+      queryClient.removeQueries({ predicate: (query) => !kept.has(JSON.stringify(query.queryKey)) });
     },
   });
   const otherAddress = user.email.toLowerCase() !== invitation.email.toLowerCase();

@@ -272,11 +272,17 @@ export function useUpdateDocument(teamId: string) {
   });
 }
 
-export function useDeleteDocument(teamId: string) {
+/**
+ * `onDeleted` runs here, with the mutation, rather than as a callback of `mutate`: the socket may say
+ * the document is gone before the answer comes, and the reader then unmounts the dialog that asked,
+ * whose `mutate` callbacks React Query no longer calls.
+ */
+export function useDeleteDocument(teamId: string, onDeleted?: () => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (documentId: string) => deleteDocument(teamId, documentId),
     onSuccess: (_, documentId) => {
+      onDeleted?.();
       // Out of every list at once; the refetch below then brings the next ones up.
       queryClient.setQueriesData<InfiniteData<DocumentPage>>(
         { queryKey: libraryKeys.lists(teamId) },

@@ -50,7 +50,11 @@ interface DocumentEditDialogProps {
 export function DocumentEditDialog({ teamId, document, onClose, onDeleted }: DocumentEditDialogProps) {
   const id = useId();
   const update = useUpdateDocument(teamId);
-  const remove = useDeleteDocument(teamId);
+  const announce = useAnnounce();
+  const remove = useDeleteDocument(teamId, () => {
+    announce(`${document.title} was deleted.`);
+    onDeleted?.();
+  });
   const teamTags = useTags(teamId).data?.results ?? [];
   const collections = useCollections(teamId);
   const [title, setTitle] = useState(document.title);
@@ -58,7 +62,6 @@ export function DocumentEditDialog({ teamId, document, onClose, onDeleted }: Doc
   const [draft, setDraft] = useState('');
   const [collectionIds, setCollectionIds] = useState(() => document.collections.map((c) => c.id));
   const formRef = useFocusFirstInvalidField(update.error);
-  const announce = useAnnounce();
 
   const suggestions = teamTags.filter((tag) => !tags.some((name) => sameName(name, tag.name)));
   const tagErrors = update.error?.fields.tags;
@@ -116,13 +119,7 @@ export function DocumentEditDialog({ teamId, document, onClose, onDeleted }: Doc
   }
 
   function handleDelete() {
-    remove.mutate(document.id, {
-      onSuccess: () => {
-        announce(`${document.title} was deleted.`);
-        onClose();
-        onDeleted?.();
-      },
-    });
+    remove.mutate(document.id, { onSuccess: onClose });
   }
 
   const collectionList = collections.data?.results ?? [];

@@ -1,4 +1,5 @@
 import { act, screen, within } from '@testing-library/react';
+import type { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DocumentDetail } from '../api/types';
 import { makeAnnotation } from '../annotations/testData';
@@ -155,6 +156,36 @@ describe('ReaderPage', () => {
     for (const action of ['Download PDF', 'Edit', /Annotations/])
       expect(screen.queryByRole('button', { name: action })).not.toBeInTheDocument();
     expect(screen.queryByText('Export')).not.toBeInTheDocument();
+  });
+
+  it('goes back to the library after deleting the document, even when the socket says so first', async () => {
+    document.cookie = 'csrftoken=t';
+    let client: QueryClient | undefined;
+    stubFetch({
+      ...routes({}),
+      [`GET ${DETAIL_PATH}/annotations`]: { body: { results: [], cursor: null, full: true } },
+      [`DELETE ${DETAIL_PATH}`]: async () => {
+        // The team's socket hears of the deletion, and the page shows it, before this request is answered.
+        applyLiveEvent(client!, {
+          type: 'document.changed',
+          team_id: TEAM.id,
+          document_id: DOC_ID,
+          deleted: true,
+        });
+        await screen.findByText('This document was deleted.');
+        return { status: 204 };
+      },
+    });
+    const { user, queryClient } = renderApp(READER_PATH);
+    client = queryClient;
+    await screen.findByRole('toolbar', { name: 'Reader' });
+
+    await user.click(screen.getByRole('button', { name: 'Edit' }));
+    const dialog = screen.getByRole('dialog', { name: 'Document details' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete document' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Yes, delete' }));
+
+    await vi.waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(`/t/${TEAM.id}/library`));
   });
 
   it('finds out the document was deleted when an annotation action answers 404', async () => {

@@ -67,7 +67,12 @@ def _application() -> Any:
     from documents.consumers import LiveConsumer
     from scrollkeeper.asgi import django_asgi_app
 
-    sockets = URLRouter([path("ws/", LiveConsumer.as_asgi(channel_layer_alias=SERVER_LAYER))])
+    class ServerConsumer(LiveConsumer):
+        # A class attribute: ``as_asgi(channel_layer_alias=...)`` would be dropped (the websocket consumers'
+        # __init__ takes no keyword arguments), leaving the server on the default layer after all.
+        channel_layer_alias = SERVER_LAYER
+
+    sockets = URLRouter([path("ws/", ServerConsumer.as_asgi())])
     application = ProtocolTypeRouter(
         {"http": django_asgi_app, "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(sockets))}
     )

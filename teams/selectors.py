@@ -119,9 +119,7 @@ def invitations_for_user(*, user: User) -> QuerySet[Invitation]:
     if not user.email_verified:
         return Invitation.objects.none()
     return (
-        Invitation.objects.filter(
-            email=user.email.lower(), accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
+        _pending(Invitation.objects.filter(email=user.email.lower()))
         .exclude(team__memberships__user=user)
         .select_related("team", "invited_by")
         .order_by("-created_at")

@@ -19,8 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="team-invitation-resend",
     ),
     path(f"{team}/audit-log", views.AuditLogApi.as_view(), name="team-audit-log"),
-    # "accept" first: a signed token always contains ":", so it can never be the word "accept".
     path("invitations", views.MyInvitationListApi.as_view(), name="invitations-mine"),
+    # "accept" first: a signed token always contains ":", so it can never be the word "accept".
     path("invitations/accept", views.InvitationAcceptApi.as_view(), name="invitation-accept"),
     path("invitations/<str:token>", views.InvitationPreviewApi.as_view(), name="invitation-preview"),
 ]

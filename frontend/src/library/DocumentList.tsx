@@ -1,18 +1,13 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import {
-  useCollections,
-  useDocumentList,
-  useRetryDocument,
-  useTags,
-  type DocumentFilters,
-} from '../api/documents';
+import { useCollections, useDocumentList, useTags, type DocumentFilters } from '../api/documents';
 import type { DocumentState, DocumentSummary } from '../api/types';
 import { Button } from '../components/Button';
 import { teamUrl } from '../teams/currentTeam';
 import { CollectionsDialog, useCanManageCollections } from './CollectionsDialog';
 import { DocumentEditDialog, useCanEditDocument } from './DocumentEditDialog';
 import { formatDate, plural } from './format';
+import { ParseFailure } from './ParseFailure';
 import { ParseProgress } from './ProgressBar';
 import { StateBadge } from './StateBadge';
 import './library.css';
@@ -219,7 +214,6 @@ function DocumentCard({
   canRetry: boolean;
 }) {
   const titleId = useId();
-  const retry = useRetryDocument(teamId);
   const canEdit = useCanEditDocument(document);
   const [editing, setEditing] = useState(false);
   const link = teamUrl(teamId, `documents/${document.id}`);
@@ -279,22 +273,13 @@ function DocumentCard({
       )}
       {inProgress && <ParseProgress className="doc-progress" document={document} name={document.title} />}
       {document.state === 'failed' && (
-        <div className="doc-failure">
-          <p className="upload-error">{document.error?.message ?? 'This file could not be read.'}</p>
-          {canRetry && document.error?.retryable && (
-            <Button
-              variant="secondary"
-              className="button-small"
-              aria-describedby={titleId}
-              pending={retry.isPending}
-              pendingText="Retrying…"
-              onClick={() => retry.mutate(document.id)}
-            >
-              Retry
-            </Button>
-          )}
-          {retry.error && <p className="upload-error">{retry.error.detail}</p>}
-        </div>
+        <ParseFailure
+          teamId={teamId}
+          document={document}
+          canRetry={canRetry}
+          describedBy={titleId}
+          className="doc-failure"
+        />
       )}
     </li>
   );

@@ -1,11 +1,12 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { Link } from 'react-router';
-import { useDocument, useRetryDocument } from '../api/documents';
+import { useDocument } from '../api/documents';
 import type { DocumentSummary } from '../api/types';
 import { Button } from '../components/Button';
 import { teamUrl } from '../teams/currentTeam';
 import { useAnnounce } from './Announcer';
 import { formatBytes, percent, plural } from './format';
+import { ParseFailure } from './ParseFailure';
 import { ParseProgress, ProgressBar } from './ProgressBar';
 import { StateBadge } from './StateBadge';
 import type { UploadItem, UploadQueue } from './uploadQueue';
@@ -221,7 +222,6 @@ function ParseStatus({
 }) {
   const detail = useDocument(teamId, summary.id).data;
   const document = detail ?? summary;
-  const retry = useRetryDocument(teamId);
   const announce = useAnnounce();
   const state = useRef(document.state);
   useEffect(() => {
@@ -244,28 +244,19 @@ function ParseStatus({
     );
   }
   if (document.state === 'failed') {
+    // The uploader may upload, so may retry.
     return (
-      <div className="upload-status">
-        <p className="upload-error">
-          {document.error?.message ?? 'This file could not be read.'}{' '}
-          {document.error?.retryable && (
-            <Button
-              variant="secondary"
-              className="button-small"
-              aria-describedby={nameId}
-              pending={retry.isPending}
-              pendingText="Retrying…"
-              onClick={() => retry.mutate(document.id)}
-            >
-              Retry
-            </Button>
-          )}{' '}
-          <Button variant="quiet" className="button-small" aria-describedby={nameId} onClick={onDismiss}>
-            Dismiss
-          </Button>
-        </p>
-        {retry.error && <p className="upload-error">{retry.error.detail}</p>}
-      </div>
+      <ParseFailure
+        teamId={teamId}
+        document={document}
+        canRetry
+        describedBy={nameId}
+        className="upload-status doc-failure"
+      >
+        <Button variant="quiet" className="button-small" aria-describedby={nameId} onClick={onDismiss}>
+          Dismiss
+        </Button>
+      </ParseFailure>
     );
   }
   const withoutText = detail?.pages_without_text.length ?? 0;

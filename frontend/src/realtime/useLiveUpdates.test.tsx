@@ -1,5 +1,5 @@
-import { QueryClient, QueryClientProvider, type InfiniteData } from '@tanstack/react-query';
-import { act, renderHook } from '@testing-library/react';
+import { QueryClient, QueryClientProvider, useQuery, type InfiniteData } from '@tanstack/react-query';
+import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authKeys } from '../api/auth';
@@ -118,6 +118,38 @@ describe('useLiveUpdates', () => {
       error: { code: 'encrypted', message: 'The PDF is password-protected.' },
     });
     expect(invalidated(LIST)).toBe(true);
+  });
+
+  it('a parse that ends while the list is being fetched is not undone by that older answer', async () => {
+    vi.useRealTimers();
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    queryClient.setQueryData(authKeys.me, USER);
+    const answers: Array<(state: string) => void> = [];
+    const queryFn = () =>
+      new Promise<{ state: string }>((resolve) => answers.push((state) => resolve({ state })));
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    const list = renderHook(
+      () => {
+        useLiveUpdates();
+        return useQuery({ queryKey: LIST, queryFn });
+      },
+      { wrapper },
+    );
+    await waitFor(() => expect(answers).toHaveLength(1));
+    act(() => answers[0]('queued')); // the library has loaded
+    await waitFor(() => expect(list.result.current.data).toEqual({ state: 'queued' }));
+    act(() => void list.result.current.refetch()); // asked again (another event, a refocus): in flight
+    await waitFor(() => expect(answers).toHaveLength(2));
+
+    act(() => FakeSocket.last.receive(progress('d1', { state: 'ready', pages_done: 10 })));
+    await waitFor(() => expect(answers).toHaveLength(3)); // asked again, after the event
+    act(() => answers[1]('parsing')); // the answer from before the event comes last
+    act(() => answers[2]('ready'));
+
+    await waitFor(() => expect(list.result.current.data).toEqual({ state: 'ready' }));
+    list.unmount();
   });
 
   it('refetches a changed document and drops a deleted one', () => {

@@ -36,8 +36,11 @@ const isDocumentQuery = ({ queryKey }: { queryKey: readonly unknown[] }) =>
 /** Presence entries expire after 30 s on the server (documents/presence.py) unless pinged. */
 export const PRESENCE_PING_MS = 10_000;
 
-// Refetches triggered by events never cancel one already running (a burst would starve it).
+// Refetches triggered by progress never cancel one already running (a burst would starve it). An event
+// that ends a parse, or changes a document, does: a list fetched before it would otherwise come back
+// with the state it had then, overwrite the event's, and nothing later would correct it.
 const NO_CANCEL = { cancelRefetch: false } as const;
+const AFTER_THIS = { cancelRefetch: true } as const;
 
 function onProgress(queryClient: QueryClient, event: DocumentProgressEvent): void {
   const { team_id: teamId, document_id: documentId, state, pages_done, pages_total, error } = event;
@@ -49,11 +52,15 @@ function onProgress(queryClient: QueryClient, event: DocumentProgressEvent): voi
   });
   // A document the lists do not hold yet (uploaded by someone else), or one whose state changed in a
   // way a filtered list cares about: the lists refetch.
-  if (!listed || state === 'ready' || state === 'failed') {
-    void queryClient.invalidateQueries({ queryKey: libraryKeys.lists(teamId) }, NO_CANCEL);
+  const ended = state === 'ready' || state === 'failed';
+  if (!listed || ended) {
+    void queryClient.invalidateQueries(
+      { queryKey: libraryKeys.lists(teamId) },
+      ended ? AFTER_THIS : NO_CANCEL,
+    );
   }
-  if (state === 'ready' || state === 'failed') {
-    void queryClient.invalidateQueries({ queryKey: documentKeys.detail(teamId, documentId) }, NO_CANCEL);
+  if (ended) {
+    void queryClient.invalidateQueries({ queryKey: documentKeys.detail(teamId, documentId) }, AFTER_THIS);
   }
 }
 
@@ -62,10 +69,10 @@ function onChanged(queryClient: QueryClient, event: DocumentChangedEvent): void 
   if (event.deleted) {
     queryClient.removeQueries({ queryKey: documentKeys.detail(teamId, documentId) });
   } else {
-    void queryClient.invalidateQueries({ queryKey: documentKeys.detail(teamId, documentId) }, NO_CANCEL);
+    void queryClient.invalidateQueries({ queryKey: documentKeys.detail(teamId, documentId) }, AFTER_THIS);
   }
-  void queryClient.invalidateQueries({ queryKey: libraryKeys.lists(teamId) }, NO_CANCEL);
-  void queryClient.invalidateQueries({ queryKey: libraryKeys.tags(teamId) }, NO_CANCEL);
+  void queryClient.invalidateQueries({ queryKey: libraryKeys.lists(teamId) }, AFTER_THIS);
+  void queryClient.invalidateQueries({ queryKey: libraryKeys.tags(teamId) }, AFTER_THIS);
 }
 
 /** Applies one message from /ws/ to the query cache. Unknown messages are ignored. */

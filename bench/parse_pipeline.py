@@ -36,7 +36,7 @@ import requests
 from bench import _harness as harness
 from bench import corpus_dir, report
 
-ROUNDS = 3
+ROUNDS = 5
 LATENCY_SAMPLES = 300
 UPLOAD_BYTES = 200 * 1024 * 1024
 PART_BYTES = 16 * 1024 * 1024

@@ -144,24 +144,28 @@ class SubprocessParser:
         size = os.stat(absolute).st_size
         if size > limits.max_file_bytes:  # no need to start a job to refuse this
             raise ParseError(ErrorCode.TOO_LARGE, f"The file is {size} bytes; at most {limits.max_file_bytes} allowed.")
-        with self._lock, parse_lane():
-            template = self._running_template()
-            request = {"path": absolute, "limits": limits_to_wire(limits), **task}
-            try:
-                job = template.submit(request)
-            except BrokenPipeError:  # it died while idle; the request was not taken, so send it again
-                template = self._restart_template()
-                job = template.submit(request)
-            try:
-                reading = _Job(template, job, limits, on_page, decode)
-                verdict = reading.verdict()
-                self.last_job_pid = reading.pid
-            except BaseException:
-                # Whatever interrupted the exchange (the template stuck or dead, on_page raising, Celery's
-                # soft time limit), the template is mid-job: it is killed, with its job, and replaced later.
-                template.kill()
-                self._template = None
-                raise
+        with self._lock:
+            with parse_lane():
+                template = self._running_template()
+                request = {"path": absolute, "limits": limits_to_wire(limits), **task}
+                try:
+                    job = template.submit(request)
+                except BrokenPipeError:  # it died while idle; the request was not taken, so send it again
+                    template = self._restart_template()
+                    job = template.submit(request)
+                try:
+                    reading = _Job(template, job, limits, on_page)
+                    answer = reading.answer()
+                    self.last_job_pid = reading.pid
+                except BaseException:
+                    # Whatever interrupted the exchange (the template stuck or dead, on_page raising, Celery's
+                    # soft time limit), the template is mid-job: it is killed, with its job, and replaced.
+                    template.kill()
+                    self._template = None
+                    raise
+            # The lane is free once the answer is in: the next document's parse starts while this one's
+            # result is decoded.
+            verdict = answer if isinstance(answer, ParseError) else _verdict_from_wire(answer, decode)
         if isinstance(verdict, ParseError):
             raise verdict
         result: _Result = verdict
@@ -383,10 +387,11 @@ def _child_environment() -> dict[str, str]:
 
 
 class _Job:
-    """Reads one job's events: progress to ``on_page``, then its result or error -- or, when it died without
-    one, how it ended. The template reports the end of every job that ends, but once a job has given its
-    result that report is not waited for (the job is exiting, off the critical path, or kept for the next
-    document of its key); it is read and passed over at the start of the next job."""
+    """Reads one job's events: progress to ``on_page``, then its answer (the line with its result or error)
+    -- or, when it died without one, how it ended. The template reports the end of every job that ends, but
+    once a job has given its result that report is not waited for (the job is exiting, off the critical
+    path, or kept for the next document of its key); it is read and passed over at the start of the next
+    job."""
 
     def __init__(
         self,
@@ -394,22 +399,20 @@ class _Job:
         job: int,
         limits: Limits,
         on_page: ProgressCallback | None,
-        decode: Callable[[Any], Any] = document_from_wire,
     ) -> None:
         self.template = template
-        self.decode = decode
         self.job = job
         self.limits = limits
         self.on_page = on_page
         self.deadline = time.monotonic() + limits.max_seconds + GRACE_SECONDS
         self.pid: int | None = None
         """The job process that answered (``pid`` of its result or error line)."""
-        # Every character may take 4 bytes of UTF-8 plus the JSON around the pages.
-        self.max_line_bytes = 4 * limits.max_text_chars + (16 << 20)
+        # Every character may take 12 bytes of escaped JSON (a pair of surrogates) plus the JSON around the pages.
+        self.max_line_bytes = 12 * limits.max_text_chars + (16 << 20)
 
-    def verdict(self) -> Any:
-        """The decoded result (the document), or the ``ParseError`` saying why there is none. Raises only when
-        the exchange itself failed."""
+    def answer(self) -> dict[str, Any] | ParseError:
+        """The job's answer (its event with a ``result`` or an ``error``, for ``_verdict_from_wire``), or the
+        ``ParseError`` saying why there is none. Raises only when the exchange itself failed."""
         progress: tuple[int, int] | None = None
         while True:
             # Progress is passed on once the lines that have arrived are read: a burst of pages read
@@ -431,7 +434,7 @@ class _Job:
                 progress = None
             if "result" in event or "error" in event:
                 self.pid = event.get("pid") if isinstance(event.get("pid"), int) else None
-                return _verdict_from_wire(event, self.decode)
+                return event
             if "exit" in event and event["exit"].get("job") == self.job:
                 return _error_for_exit(event["exit"], self.limits)
 

@@ -5,7 +5,7 @@ would run its code in the worker. Decoding here only ever builds the result data
 """
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +17,10 @@ from .results import DocumentMetadata, Limits, OutlineItem, ParsedDocument, Pars
 
 
 def encode(payload: dict[str, Any]) -> bytes:
-    """One line of the protocol. Strings were cleaned by the parser, so strict UTF-8 cannot fail on them."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_default).encode() + b"\n"
+    """One line of the protocol, in ASCII: JSON escapes the rest, which is twice as fast as writing UTF-8
+    for a paper's text (Python builds the whole line as one string first, and one character outside
+    Latin-1 makes every character of it take 2 or 4 bytes)."""
+    return json.dumps(payload, separators=(",", ":"), default=_default).encode("ascii") + b"\n"
 
 
 def _default(value: object) -> str:
@@ -27,8 +29,16 @@ def _default(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not part of the wire format")
 
 
+_PAGE_FIELDS = tuple(field.name for field in fields(ParsedPage))
+
+
 def document_to_wire(document: ParsedDocument) -> dict[str, Any]:
-    return asdict(document)
+    """The pages as arrays of their fields in ``_PAGE_FIELDS`` order: a paper has hundreds, and their
+    keys would be most of what is not text."""
+    pages = document.pages
+    wire = asdict(replace(document, pages=[]))
+    wire["pages"] = [[getattr(page, name) for name in _PAGE_FIELDS] for page in pages]
+    return wire
 
 
 def error_to_wire(error: ParseError) -> dict[str, str]:
@@ -63,7 +73,7 @@ def document_from_wire(data: dict[str, Any]) -> ParsedDocument:
         ),
         page_count=int(data["page_count"]),
         outline=[_outline_from_wire(item) for item in data["outline"]],
-        pages=[ParsedPage(**page) for page in data["pages"]],
+        pages=[ParsedPage(*page) for page in data["pages"]],
         doi=data["doi"],
         arxiv_id=data["arxiv_id"],
         sha256=data["sha256"],

@@ -55,9 +55,8 @@ default layer object the running test has, while that test's own consumers recei
 
 
 def _application() -> Any:
-    """The project's ASGI app as ``scrollkeeper.asgi`` composes it, its sockets on ``SERVER_LAYER``, with the
-    built UI served from the staticfiles finders as ``runserver`` does (tests do not run collectstatic, and
-    DEBUG is off in tests so WhiteNoise may not look in the finders)."""
+    """The project's ASGI app as ``scrollkeeper.asgi`` composes it (the built UI served from the staticfiles
+    finders), its sockets on ``SERVER_LAYER``."""
     from channels.auth import AuthMiddlewareStack
     from channels.routing import ProtocolTypeRouter, URLRouter
     from channels.security.websocket import AllowedHostsOriginValidator
@@ -73,10 +72,12 @@ def _application() -> Any:
         channel_layer_alias = SERVER_LAYER
 
     sockets = URLRouter([path("ws/", ServerConsumer.as_asgi())])
-    application = ProtocolTypeRouter(
-        {"http": django_asgi_app, "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(sockets))}
+    return ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(django_asgi_app),
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(sockets)),
+        }
     )
-    return ASGIStaticFilesHandler(application)
 
 
 @pytest.fixture(scope="session")

@@ -190,3 +190,42 @@ def test_local_refuses_keys_outside_its_root(tmp_path: Path, key: str) -> None:
 )
 def test_content_disposition_is_header_safe(name: str, expected: str) -> None:
     assert content_disposition(name) == expected
+
+
+def test_static_files_are_served_over_asgi_without_a_synchronous_iterator() -> None:
+    """``make run`` serves the built UI with uvicorn: Django's static files handler reads each file for
+    the ASGI handler, which would otherwise read WhiteNoise's synchronous iterator in a thread, with a
+    warning in the log at the first page load."""
+    from asgiref.testing import ApplicationCommunicator
+
+    from scrollkeeper.asgi import application
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/static/admin/css/base.css",  # Django's admin is installed: its files are always there
+        "raw_path": b"/static/admin/css/base.css",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")],
+        "server": ("localhost", 80),
+        "client": ("127.0.0.1", 12345),
+    }
+
+    async def fetch() -> list[dict[str, Any]]:
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+        messages = [await communicator.receive_output(10)]
+        while messages[-1]["type"] != "http.response.body" or messages[-1].get("more_body", False):
+            messages.append(await communicator.receive_output(10))
+        return messages
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "StreamingHttpResponse must consume")
+        with ThreadPoolExecutor(1) as pool:  # see the test above
+            messages = pool.submit(asyncio.run, fetch()).result()
+
+    assert messages[0]["status"] == 200
+    assert b"".join(message.get("body", b"") for message in messages[1:]).lstrip().startswith(b"/*")

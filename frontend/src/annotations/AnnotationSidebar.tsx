@@ -75,8 +75,13 @@ export function AnnotationSidebar() {
           />{' '}
           Assigned to me
         </label>
-        <select aria-label="By member" value={author} onChange={(event) => setAuthor(event.target.value)}>
-          <option value="">Everyone</option>
+        <select
+          className="select annotation-author"
+          aria-label="By member"
+          value={author}
+          onChange={(event) => setAuthor(event.target.value)}
+        >
+          <option value="">By everyone</option>
           {authors.map(([id, name]) => (
             <option key={id} value={id}>
               {name}

@@ -72,11 +72,20 @@ describe('Team switcher and team navigation', () => {
     expect(within(nav).queryByRole('link', { name: 'Audit log' })).not.toBeInTheDocument();
   });
 
-  it('opens "Create a team" from a page without a team', async () => {
+  it('shows the team used last on a page without a team, and switches from there', async () => {
+    localStorage.setItem('scrollkeeper.lastTeam', LAB.id);
     stubFetch({ ...routes(), 'GET /api/v1/auth/tokens': { body: { results: [] } } });
     const { user } = renderApp('/account');
-    await user.click(await screen.findByRole('button', { name: 'Team: Choose a team' }));
-    await user.click(await screen.findByRole('link', { name: /Optics Lab/ }));
-    expect(screen.getByTestId('location')).toHaveTextContent(`/t/${LAB.id}/library`);
+    await user.click(await screen.findByRole('button', { name: 'Team: Optics Lab' }));
+    const list = await screen.findByRole('list', { name: 'Your teams' });
+    expect(within(list).getByRole('link', { name: /Optics Lab/ })).toHaveAttribute('aria-current', 'true');
+    await user.click(within(list).getByRole('link', { name: /Ada Lovelace/ }));
+    expect(screen.getByTestId('location')).toHaveTextContent(`/t/${TEAM.id}/library`);
+  });
+
+  it('shows the personal team on a page without a team when none was used yet', async () => {
+    stubFetch({ ...routes(), 'GET /api/v1/auth/tokens': { body: { results: [] } } });
+    renderApp('/account');
+    expect(await screen.findByRole('button', { name: `Team: ${TEAM.name}` })).toBeInTheDocument();
   });
 });

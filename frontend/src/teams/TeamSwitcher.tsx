@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTeams } from '../api/teams';
-import { teamUrl, useOptionalCurrentTeam } from './currentTeam';
+import { lastUsedTeam, teamUrl, useOptionalCurrentTeam } from './currentTeam';
 import { roleLabel } from './roles';
 import './teams.css';
 
@@ -37,7 +37,9 @@ export function TeamSwitcher() {
   }, [open]);
 
   const page = currentTeamPage(location.pathname);
-  const name = team ? team.name : 'Choose a team';
+  // On a page of no team (the account, say), the team the user came from: the library link leads there.
+  const shown = team ?? (teams.data ? lastUsedTeam(teams.data.results) : undefined);
+  const name = shown ? shown.name : 'Choose a team';
 
   return (
     <div
@@ -81,7 +83,7 @@ export function TeamSwitcher() {
                 <li key={other.id}>
                   <Link
                     to={teamUrl(other.id, page)}
-                    aria-current={other.id === team?.id ? 'true' : undefined}
+                    aria-current={other.id === shown?.id ? 'true' : undefined}
                   >
                     <span>{other.name}</span>
                     <span className="team-switcher-role">{roleLabel(other.role)}</span>

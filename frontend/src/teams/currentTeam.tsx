@@ -61,13 +61,17 @@ export function TeamLayout() {
   );
 }
 
+/** Of the user's teams, the one used last, else the personal team, else the first (undefined: none). */
+export function lastUsedTeam<T extends { id: string; personal: boolean }>(teams: T[]): T | undefined {
+  const last = localStorage.getItem(LAST_TEAM_KEY);
+  return teams.find((t) => t.id === last) ?? teams.find((t) => t.personal) ?? teams[0];
+}
+
 /** Sends a team-less address (/, /library) to the same page of the team used last, else the personal team. */
 export function GoToTeam({ page = 'library' }: { page?: string }) {
   const teams = useTeams();
   if (!teams.data) return <SessionFallback error={teams.error} onRetry={() => void teams.refetch()} />;
-  const list = teams.data.results;
-  const last = localStorage.getItem(LAST_TEAM_KEY);
-  const team = list.find((t) => t.id === last) ?? list.find((t) => t.personal) ?? list[0];
+  const team = lastUsedTeam(teams.data.results);
   if (!team) return <Navigate to="/teams/new" replace />;
   return <Navigate to={teamUrl(team.id, page)} replace />;
 }

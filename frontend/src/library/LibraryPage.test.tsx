@@ -4,6 +4,7 @@ import { TEAM, TEAM_DETAIL, signedInRoutes, stubFetch } from '../test/fetchStub'
 import { renderApp } from '../test/render';
 import { FakeSocket, stubWebSocket } from './test/fakeSocket';
 import { FakeXhr, stubXhr } from './test/fakeXhr';
+import { postTicket } from './test/uploadTicket';
 
 const TEAM_API = `/api/v1/teams/${TEAM.id}`;
 const LIBRARY = `/t/${TEAM.id}/library`;
@@ -226,16 +227,7 @@ describe('LibraryPage', () => {
       }),
       [`POST ${TEAM_API}/documents/uploads`]: {
         status: 201,
-        body: {
-          id: 'up1',
-          filename: 'fresh.pdf',
-          size: 4,
-          method: 'post',
-          part_size: null,
-          expires_at: '2030-01-01T00:00:00Z',
-          target: { method: 'POST', url: '/api/v1/storage/local/tok', fields: {}, file_field: 'file' },
-          parts: [],
-        },
+        body: postTicket({ id: 'up1', filename: 'fresh.pdf' }),
       },
       [`POST ${TEAM_API}/documents/uploads/up1/complete`]: () => {
         listed = true;
@@ -296,16 +288,7 @@ describe('LibraryPage', () => {
       [`GET ${TEAM_API}/documents`]: () => ({ body: { ...EMPTY_PAGE, results: [document1] } }),
       [`POST ${TEAM_API}/documents/uploads`]: {
         status: 201,
-        body: {
-          id: 'up2',
-          filename: 'cut.pdf',
-          size: 4,
-          method: 'post',
-          part_size: null,
-          expires_at: '2030-01-01T00:00:00Z',
-          target: { method: 'POST', url: '/api/v1/storage/local/tok', fields: {}, file_field: 'file' },
-          parts: [],
-        },
+        body: postTicket({ id: 'up2', filename: 'cut.pdf' }),
       },
       [`POST ${TEAM_API}/documents/uploads/up2/complete`]: () => ({ status: 201, body: document1 }),
       [`GET ${TEAM_API}/documents/bad`]: () => ({ body: { ...document1, pages_without_text: [] } }),

@@ -5,6 +5,7 @@ import { TEAM, apiError, signedInRoutes, stubFetch } from '../test/fetchStub';
 import { renderApp } from '../test/render';
 import { FakeXhr, stubXhr } from './test/fakeXhr';
 import { stubWebSocket } from './test/fakeSocket';
+import { postTicket } from './test/uploadTicket';
 
 const DOC_ID = '5f0c8d7e-2b1a-4c3d-9e8f-0a1b2c3d4e5f';
 const TEAM_API = `/api/v1/teams/${TEAM.id}`;
@@ -51,16 +52,10 @@ const version = (number: number, changes: Partial<DocumentVersion> = {}): Docume
   ...changes,
 });
 
-const TICKET = {
-  id: 'up1',
+const TICKET = postTicket({
   filename: 'tweezers-v2.pdf',
-  size: 4,
-  method: 'post',
-  part_size: null,
-  expires_at: '2030-01-01T00:00:00Z',
   target: { method: 'POST', url: 'http://storage.test/bucket', fields: { key: 'k' }, file_field: 'file' },
-  parts: [],
-};
+});
 
 let assign: ReturnType<typeof vi.fn>;
 

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { TEAM, apiError, stubFetch, type StubRequest } from '../test/fetchStub';
 import { FakeXhr, formEntries, stubXhr } from './test/fakeXhr';
+import { postTicket } from './test/uploadTicket';
 import { UploadQueue, type UploadItem } from './uploadQueue';
 
 const BASE = `/api/v1/teams/${TEAM.id}/documents/uploads`;
@@ -10,22 +11,17 @@ function pdf(name = 'paper.pdf', size = 10): File {
   return new File(['x'.repeat(size)], name, { type: 'application/pdf' });
 }
 
-function postTicket(id: string, size = 10) {
-  return {
+function s3Ticket(id: string, size = 10) {
+  return postTicket({
     id,
-    filename: 'paper.pdf',
     size,
-    method: 'post',
-    part_size: null,
-    expires_at: '2030-01-01T00:00:00Z',
     target: {
       method: 'POST',
       url: S3,
       fields: { key: `k/${id}`, policy: 'p', 'Content-Type': 'application/pdf' },
       file_field: 'file',
     },
-    parts: [],
-  };
+  });
 }
 
 function documentOut(id: string, title = 'paper') {
@@ -69,7 +65,7 @@ beforeEach(() => {
 describe('UploadQueue', () => {
   it('sends a small file as a presigned POST form, reports byte progress and completes it', async () => {
     const requests = stubFetch({
-      [`POST ${BASE}`]: { status: 201, body: postTicket('u1') },
+      [`POST ${BASE}`]: { status: 201, body: s3Ticket('u1') },
       [`POST ${BASE}/u1/complete`]: { status: 201, body: documentOut('d1') },
     });
     const onDocument = vi.fn();
@@ -105,7 +101,7 @@ describe('UploadQueue', () => {
       [`POST ${BASE}`]: {
         status: 201,
         body: {
-          ...postTicket('u2', 10),
+          ...s3Ticket('u2', 10),
           method: 'multipart',
           part_size: 4,
           target: null,
@@ -148,7 +144,7 @@ describe('UploadQueue', () => {
       [`POST ${BASE}`]: {
         status: 201,
         body: {
-          ...postTicket('u3', 4),
+          ...s3Ticket('u3', 4),
           method: 'multipart',
           part_size: 4,
           target: null,
@@ -169,7 +165,7 @@ describe('UploadQueue', () => {
   it("shows storage's refusal, releases the upload, and sends the file again on retry", async () => {
     let starts = 0;
     const requests = stubFetch({
-      [`POST ${BASE}`]: () => ({ status: 201, body: postTicket(`u${++starts}`) }),
+      [`POST ${BASE}`]: () => ({ status: 201, body: s3Ticket(`u${++starts}`) }),
       [`DELETE ${BASE}/u1`]: { status: 204 },
       [`POST ${BASE}/u2/complete`]: { status: 201, body: documentOut('d9') },
     });
@@ -205,7 +201,7 @@ describe('UploadQueue', () => {
                 'This file is 600 MB; the largest file your plan accepts is 512 MB.',
               ),
             }
-          : { status: 201, body: postTicket('u5') },
+          : { status: 201, body: s3Ticket('u5') },
       [`POST ${BASE}/u5/complete`]: {
         status: 400,
         body: apiError(
@@ -238,7 +234,7 @@ describe('UploadQueue', () => {
 
   it('does not offer to send again a file the server found is not a PDF', async () => {
     const requests = stubFetch({
-      [`POST ${BASE}`]: { status: 201, body: postTicket('u7') },
+      [`POST ${BASE}`]: { status: 201, body: s3Ticket('u7') },
       [`POST ${BASE}/u7/complete`]: {
         status: 415,
         body: apiError('not_a_pdf', 'renamed.pdf is not a PDF file.'),
@@ -257,7 +253,7 @@ describe('UploadQueue', () => {
 
   it('cancels an upload in flight: aborts the request and drops the upload on the server', async () => {
     const requests = stubFetch({
-      [`POST ${BASE}`]: { status: 201, body: postTicket('u6') },
+      [`POST ${BASE}`]: { status: 201, body: s3Ticket('u6') },
       [`DELETE ${BASE}/u6`]: { status: 204 },
     });
     const onSettled = vi.fn();
@@ -278,7 +274,7 @@ describe('UploadQueue', () => {
   it('uploads three files at a time and starts the next when one ends', async () => {
     let starts = 0;
     stubFetch({
-      [`POST ${BASE}`]: () => ({ status: 201, body: postTicket(`u${++starts}`) }),
+      [`POST ${BASE}`]: () => ({ status: 201, body: s3Ticket(`u${++starts}`) }),
       ...Object.fromEntries(
         [1, 2, 3, 4, 5].map((n) => [
           `POST ${BASE}/u${n}/complete`,

@@ -145,8 +145,10 @@ class SubprocessParser:
         if size > limits.max_file_bytes:  # no need to start a job to refuse this
             raise ParseError(ErrorCode.TOO_LARGE, f"The file is {size} bytes; at most {limits.max_file_bytes} allowed.")
         with self._lock:
+            # Started before the lane is taken: a template's start (~0.45 s: Python, the libraries, a
+            # warm-up parse of a PDF of its own) would otherwise hold a lane that other documents wait for.
+            template = self._running_template()
             with parse_lane():
-                template = self._running_template()
                 request = {"path": absolute, "limits": limits_to_wire(limits), **task}
                 try:
                     job = template.submit(request)

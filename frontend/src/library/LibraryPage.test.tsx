@@ -315,9 +315,13 @@ describe('LibraryPage', () => {
       error,
     });
     expect(await within(uploads).findByText(/The PDF is damaged or incomplete\./)).toBeInTheDocument();
+    expect(within(uploads).getByText('Failed')).toBeInTheDocument(); // as a ready upload shows Ready
     expect(within(uploads).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
 
-    await user.click(within(uploads).getByRole('button', { name: 'Dismiss' }));
+    // Dismiss sits where a refused upload's does: in the row's actions, not after the message.
+    const dismiss = within(uploads).getByRole('button', { name: 'Dismiss' });
+    expect(dismiss.parentElement).toHaveClass('upload-row-actions');
+    await user.click(dismiss);
     expect(screen.queryByRole('list', { name: 'Uploads' })).not.toBeInTheDocument();
     // The document stays in the library, with its failure.
     const row = screen.getByRole('heading', { name: 'cut' }).closest('li')!;

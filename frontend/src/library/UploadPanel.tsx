@@ -149,23 +149,25 @@ function UploadRow({ item, queue, teamId }: { item: UploadItem; queue: UploadQue
       ) : (
         <UploadStatus item={item} />
       )}
-      <div className="upload-row-actions">
-        {cancellable && (
-          <Button variant="secondary" aria-describedby={nameId} onClick={() => queue.cancel(item.key)}>
-            Cancel
-          </Button>
-        )}
-        {item.phase === 'failed' && (
-          <Button variant="secondary" aria-describedby={nameId} onClick={() => queue.retry(item.key)}>
-            Retry
-          </Button>
-        )}
-        {(item.phase === 'failed' || item.phase === 'rejected') && (
-          <Button variant="quiet" aria-describedby={nameId} onClick={() => queue.dismiss(item.key)}>
-            Dismiss
-          </Button>
-        )}
-      </div>
+      {item.phase !== 'done' && (
+        <div className="upload-row-actions">
+          {cancellable && (
+            <Button variant="secondary" aria-describedby={nameId} onClick={() => queue.cancel(item.key)}>
+              Cancel
+            </Button>
+          )}
+          {item.phase === 'failed' && (
+            <Button variant="secondary" aria-describedby={nameId} onClick={() => queue.retry(item.key)}>
+              Retry
+            </Button>
+          )}
+          {(item.phase === 'failed' || item.phase === 'rejected') && (
+            <Button variant="quiet" aria-describedby={nameId} onClick={() => queue.dismiss(item.key)}>
+              Dismiss
+            </Button>
+          )}
+        </div>
+      )}
     </li>
   );
 }
@@ -251,9 +253,10 @@ function ParseStatus({
         document={document}
         canRetry
         describedBy={nameId}
-        className="upload-status doc-failure"
+        className="upload-status"
+        actionsClassName="upload-row-actions"
       >
-        <Button variant="quiet" className="button-small" aria-describedby={nameId} onClick={onDismiss}>
+        <Button variant="quiet" aria-describedby={nameId} onClick={onDismiss}>
           Dismiss
         </Button>
       </ParseFailure>

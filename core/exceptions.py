@@ -5,13 +5,16 @@ HTTP status. Services raise :class:`ApplicationError` (or a subclass); DRF's own
 translated by :func:`api_exception_handler`.
 """
 
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, JsonResponse
+from psycopg import errors as pg_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -55,6 +58,8 @@ class ConflictError(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"
 
+
+logger = logging.getLogger(__name__)
 
 # DRF exception class -> stable code. Anything else falls back to DRF's own default_code.
 _CODES: dict[type[exceptions.APIException], str] = {
@@ -104,6 +109,12 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     # Imported here: rest_framework.views loads the authentication classes, which import this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, IntegrityError) and _lost_a_race(exc):
+        logger.warning("A request lost a race with a concurrent change: %s", exc)
+        exc = ConflictError(
+            "Something this refers to was deleted or changed at the same moment. Reload and try again.",
+            code="concurrent_change",
+        )
     if isinstance(exc, ApplicationError):
         return Response(
             {**error_body(exc.code, exc.detail, exc.fields), **exc.extra},
@@ -131,6 +142,13 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
         code = _CODES.get(type(exc)) or str(exc.default_code)
         response.data = error_body(code, str(exc.detail))
     return response
+
+
+def _lost_a_race(error: IntegrityError) -> bool:
+    """A constraint that the services check before they write, broken by a change committed in between: a
+    row referred to was deleted (say, the document, while a member annotated it; foreign keys are checked
+    at commit), or a row that had to be unique was made by someone else. Other integrity errors are bugs."""
+    return isinstance(error.__cause__, pg_errors.ForeignKeyViolation | pg_errors.UniqueViolation)
 
 
 def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

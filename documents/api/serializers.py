@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from documents.events import ParseErrorPayload, parse_error
 from documents.models import Collection, Document, DocumentVersion, Page, Tag, Upload
+from documents.selectors import ORDERINGS
 
 
 class UploadStartIn(serializers.Serializer[None]):
@@ -218,6 +219,8 @@ class DocumentFilterIn(serializers.Serializer[None]):
     tag = serializers.CharField(max_length=64, required=False)
     collection = serializers.UUIDField(required=False)
     uploader = serializers.UUIDField(required=False)
+    ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False, allow_blank=True)
+    """Applied by the paginator; checked here, so that a misspelt one is an error, not the default order."""
 
 
 class PageWindowIn(serializers.Serializer[None]):

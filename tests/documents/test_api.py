@@ -53,6 +53,13 @@ def test_list_is_paginated_newest_first_with_filters(
     titles = [i["title"] for i in owner_client.get(_url(team), {"ordering": "title"}).json()["results"]]
     assert titles == ["Alpha", "Beta", "Gamma"]
     assert owner_client.get(_url(team), {"state": "nonsense"}).json()["code"] == "invalid"
+    misspelt = owner_client.get(_url(team), {"ordering": "titel"})
+    assert (misspelt.status_code, misspelt.json()["code"], list(misspelt.json()["fields"])) == (
+        400,
+        "invalid",
+        ["ordering"],
+    )
+    assert len(owner_client.get(_url(team), {"ordering": ""}).json()["results"]) == 3  # empty: the default order
     assert third.pk
 
 

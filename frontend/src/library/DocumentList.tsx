@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useCollections, useDocumentList, useTags, type DocumentFilters } from '../api/documents';
 import type { DocumentState, DocumentSummary } from '../api/types';
 import { Button } from '../components/Button';
+import { SoftBreaks } from '../components/SoftBreaks';
 import { teamUrl } from '../teams/currentTeam';
 import { CollectionsDialog, useCanManageCollections } from './CollectionsDialog';
 import { DocumentEditDialog, useCanEditDocument } from './DocumentEditDialog';
@@ -224,7 +225,13 @@ function DocumentCard({
     <li className={`doc doc-${document.state}`} aria-labelledby={titleId}>
       <div className="doc-head">
         <h3 id={titleId} className="doc-title">
-          {document.state === 'ready' ? <Link to={link}>{document.title}</Link> : document.title}
+          {document.state === 'ready' ? (
+            <Link to={link}>
+              <SoftBreaks text={document.title} />
+            </Link>
+          ) : (
+            <SoftBreaks text={document.title} />
+          )}
         </h3>
         <div className="doc-head-side">
           <StateBadge state={document.state} />

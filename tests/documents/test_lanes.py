@@ -1,5 +1,6 @@
 """Parse lanes: how many sandboxed reads a machine runs at once, across processes (documents.parsing.lanes)."""
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -114,12 +115,17 @@ def _take_once(lanes: Lanes, taken: threading.Event) -> None:
         taken.set()
 
 
-def test_sandboxed_reads_wait_for_a_lane(tmp_path: Path, holders: list[_Holder]) -> None:
-    """GIVEN the process reads in lanes, one of them WHEN another holder has it THEN a parse waits for it."""
+@contextlib.contextmanager
+def _a_parse_behind_a_held_lane(
+    tmp_path: Path, holders: list[_Holder], *, template_started: bool
+) -> Iterator[tuple[SubprocessParser, _Holder, threading.Event]]:
+    """The process reads in one lane, which another holder has; a parse of a small PDF is started in a
+    thread. Gives the parser, the holder and the event set once the parse is done."""
     article = pdfs.write_pdf(tmp_path / "article.pdf", ["Lanes."])
     lanes = Lanes(tmp_path / "lanes", 1)
     parser = SubprocessParser()
-    parser.start()
+    if template_started:
+        parser.start()
     use_lanes(lanes)
     try:
         holder = _Holder(lanes).start()
@@ -132,32 +138,24 @@ def test_sandboxed_reads_wait_for_a_lane(tmp_path: Path, holders: list[_Holder])
             parsed.set()
 
         threading.Thread(target=parse, daemon=True).start()
-        assert not parsed.wait(0.5)
-
-        holder.stop()
-        assert parsed.wait(WAIT)
+        yield parser, holder, parsed
     finally:
         use_lanes(None)
         parser.close()
 
 
+def test_sandboxed_reads_wait_for_a_lane(tmp_path: Path, holders: list[_Holder]) -> None:
+    """GIVEN the process reads in lanes, one of them WHEN another holder has it THEN a parse waits for it."""
+    with _a_parse_behind_a_held_lane(tmp_path, holders, template_started=True) as (_, holder, parsed):
+        assert not parsed.wait(0.5)
+
+        holder.stop()
+        assert parsed.wait(WAIT)
+
+
 def test_a_parser_starts_its_template_before_it_waits_for_a_lane(tmp_path: Path, holders: list[_Holder]) -> None:
     """A template's start (~0.45 s) is not done while holding a lane that other documents wait for."""
-    article = pdfs.write_pdf(tmp_path / "article.pdf", ["Lanes."])
-    lanes = Lanes(tmp_path / "lanes", 1)
-    parser = SubprocessParser()  # not started
-    use_lanes(lanes)
-    try:
-        holder = _Holder(lanes).start()
-        holders.append(holder)
-        assert holder.taken.wait(WAIT)
-        parsed = threading.Event()
-
-        def parse() -> None:
-            parser.parse(article)
-            parsed.set()
-
-        threading.Thread(target=parse, daemon=True).start()
+    with _a_parse_behind_a_held_lane(tmp_path, holders, template_started=False) as (parser, holder, parsed):
         deadline = time.monotonic() + WAIT
         while parser.template_pid is None and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -166,9 +164,6 @@ def test_a_parser_starts_its_template_before_it_waits_for_a_lane(tmp_path: Path,
 
         holder.stop()
         assert parsed.wait(WAIT)
-    finally:
-        use_lanes(None)
-        parser.close()
 
 
 def test_without_lanes_nothing_is_waited_for() -> None:

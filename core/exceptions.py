@@ -18,6 +18,8 @@ from psycopg import errors as pg_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+logger = logging.getLogger(__name__)
+
 
 class ApplicationError(Exception):
     """A rule of the domain was not met; the caller learns which one and why."""
@@ -58,8 +60,6 @@ class ConflictError(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"
 
-
-logger = logging.getLogger(__name__)
 
 # DRF exception class -> stable code. Anything else falls back to DRF's own default_code.
 _CODES: dict[type[exceptions.APIException], str] = {

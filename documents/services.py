@@ -19,6 +19,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
+from core.sizes import readable_size
 from core.storage import get_storage
 from core.storage.base import PartTarget, UploadTarget
 from teams.models import Membership, Team
@@ -93,8 +94,8 @@ def _check_limits(team: Team, *, size: int, new_document: bool = True) -> None:
     versions of documents count towards storage; a new version does not count as a new document."""
     if size > settings.DOCUMENT_MAX_FILE_BYTES:
         raise ApplicationError(
-            f"This file is {_mib(size)}; the largest file your plan accepts is "
-            f"{_mib(settings.DOCUMENT_MAX_FILE_BYTES)}.",
+            f"This file is {readable_size(size)}; the largest file your plan accepts is "
+            f"{readable_size(settings.DOCUMENT_MAX_FILE_BYTES)}.",
             code="file_too_large",
             status_code=413,
             fields={"size": ["The file is larger than your plan allows."]},
@@ -114,14 +115,10 @@ def _check_limits(team: Team, *, size: int, new_document: bool = True) -> None:
     used += earlier_versions.aggregate(total=Sum("size"))["total"] or 0
     if used + size > settings.TEAM_MAX_STORAGE_BYTES:
         raise ConflictError(
-            f"This upload would take your team over its {_mib(settings.TEAM_MAX_STORAGE_BYTES)} of storage "
-            f"({_mib(used)} used).",
+            f"This upload would take your team over its {readable_size(settings.TEAM_MAX_STORAGE_BYTES)} of storage "
+            f"({readable_size(used)} used).",
             code="storage_limit_reached",
         )
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
 def _clean_filename(filename: str) -> str:

@@ -6,6 +6,8 @@ code rather than widening an old one.
 
 from enum import StrEnum
 
+from core.sizes import readable_size
+
 
 class ErrorCode(StrEnum):
     NOT_A_PDF = "not_a_pdf"
@@ -33,3 +35,9 @@ class ParseError(Exception):
     def __reduce__(self) -> tuple[type["ParseError"], tuple[ErrorCode, str]]:
         # Celery pickles exceptions that escape a task; the default would call __init__ with one argument.
         return (ParseError, (self.code, self.message))
+
+
+def file_too_large(size: int, allowed: int) -> ParseError:
+    return ParseError(
+        ErrorCode.TOO_LARGE, f"The file is {readable_size(size)}; at most {readable_size(allowed)} allowed."
+    )

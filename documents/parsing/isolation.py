@@ -33,9 +33,11 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
 
+from core.sizes import readable_size
+
 from .annotating import PdfMark
 from .embedded import EmbeddedAnnotation
-from .errors import ErrorCode, ParseError
+from .errors import ErrorCode, ParseError, file_too_large
 from .lanes import parse_lane
 from .rects import QuoteQuery, Rects
 from .results import DEFAULT_LIMITS, Limits, ParsedDocument, ProgressCallback
@@ -143,7 +145,7 @@ class SubprocessParser:
         absolute = os.path.abspath(path)
         size = os.stat(absolute).st_size
         if size > limits.max_file_bytes:  # no need to start a job to refuse this
-            raise ParseError(ErrorCode.TOO_LARGE, f"The file is {size} bytes; at most {limits.max_file_bytes} allowed.")
+            raise file_too_large(size, limits.max_file_bytes)
         with self._lock:
             # Started before the lane is taken: a template's start (~0.45 s: Python, the libraries, a
             # warm-up parse of a PDF of its own) would otherwise hold a lane that other documents wait for.
@@ -482,7 +484,9 @@ def _error_for_exit(exit: dict[str, Any], limits: Limits) -> ParseError:
     # Out of address space, pdfium aborts (SIGABRT) or faults rather than raising; the kernel's OOM killer
     # sends SIGKILL. A crash with half the cap in use is taken as the cap; a crash without, as the file.
     if code == -signal.SIGKILL or (code < 0 and int(exit["max_rss_bytes"]) >= limits.max_memory_bytes // 2):
-        return ParseError(ErrorCode.TOO_LARGE, f"Reading the PDF needs more than {limits.max_memory_bytes} bytes.")
+        return ParseError(
+            ErrorCode.TOO_LARGE, f"Reading the PDF needs more than {readable_size(limits.max_memory_bytes)} of memory."
+        )
     if code < 0:
         return ParseError(ErrorCode.CORRUPT, f"The PDF crashed the reader ({_signal_name(-code)}).")
     return ParseError(ErrorCode.CORRUPT, "The PDF reader stopped without a result.")

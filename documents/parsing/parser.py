@@ -29,7 +29,7 @@ from .engines import (
     RawMetadata,
     pypdf_limits,
 )
-from .errors import ErrorCode, ParseError
+from .errors import ErrorCode, ParseError, file_too_large
 from .identifiers import find_arxiv_id, find_doi
 from .results import (
     DEFAULT_LIMITS,
@@ -111,7 +111,7 @@ def _check_file(path: Path, limits: Limits) -> str:
     """
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise ParseError(ErrorCode.TOO_LARGE, f"The file is {size} bytes; at most {limits.max_file_bytes} allowed.")
+        raise file_too_large(size, limits.max_file_bytes)
     digest = hashlib.sha256()
     with path.open("rb") as file:
         head = file.read(HEADER_WINDOW)

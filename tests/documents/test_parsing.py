@@ -198,7 +198,11 @@ def test_a_page_bomb_has_too_many_pages(parser: PdfParser, tmp_path: Path) -> No
 
 
 def test_a_file_over_the_size_limit_is_too_large(parser: PdfParser, article: Path) -> None:
-    assert code_of(parser, article, Limits(max_file_bytes=article.stat().st_size - 1)) == ErrorCode.TOO_LARGE
+    size = article.stat().st_size
+    with pytest.raises(ParseError) as raised:
+        parser.parse(article, limits=Limits(max_file_bytes=size - 1))
+    assert raised.value.code == ErrorCode.TOO_LARGE
+    assert raised.value.message == f"The file is {size:,} bytes; at most {size - 1:,} bytes allowed."
 
 
 def test_text_over_the_cap_is_too_large(parser: PdfParser, tmp_path: Path) -> None:
@@ -468,6 +472,12 @@ def test_a_job_that_ends_without_a_word_gets_a_code_from_how_it_ended(
     ending: dict[str, object], expected: ErrorCode
 ) -> None:
     assert _error_for_exit(ending, Limits(max_memory_bytes=1 << 30)).code == expected
+
+
+def test_a_job_out_of_memory_says_the_cap_as_people_read_it() -> None:
+    ending = {"timed_out": False, "exit_code": -signal.SIGKILL, "max_rss_bytes": 0}
+    error = _error_for_exit(ending, Limits(max_memory_bytes=1 << 30))
+    assert error.message == "Reading the PDF needs more than 1 GB of memory."
 
 
 # --- the pypdf fallback --------------------------------------------------------------------------

@@ -183,7 +183,7 @@ class _Parse:
         total = engine.page_count()
         if total > self.limits.max_pages:
             raise ParseError(
-                ErrorCode.TOO_MANY_PAGES, f"The PDF has {total} pages; at most {self.limits.max_pages} are allowed."
+                ErrorCode.TOO_MANY_PAGES, f"The PDF has {total:,} pages; at most {self.limits.max_pages:,} are allowed."
             )
         if total < 1:
             raise ParseError(ErrorCode.CORRUPT, "The PDF has no pages.")
@@ -200,7 +200,7 @@ class _Parse:
             text_chars += len(page.text)
             if text_chars > self.limits.max_text_chars:
                 raise ParseError(
-                    ErrorCode.TOO_LARGE, f"The PDF holds more than {self.limits.max_text_chars} characters of text."
+                    ErrorCode.TOO_LARGE, f"The PDF holds more than {self.limits.max_text_chars:,} characters of text."
                 )
             pages.append(page)
             self._report(index + 1, total)

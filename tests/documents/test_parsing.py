@@ -191,10 +191,13 @@ def test_a_page_bomb_has_too_many_pages(parser: PdfParser, tmp_path: Path) -> No
     """GIVEN 60 KB that list one page 10,000 times WHEN the limit is 100 pages THEN it is refused before a
     single page is read."""
     path = pdfs.page_bomb(tmp_path / "bomb.pdf", pages=10_000)
-    started = time.monotonic()
+    reported: list[tuple[int, int]] = []
 
-    assert code_of(parser, path, Limits(max_pages=100)) == ErrorCode.TOO_MANY_PAGES
-    assert time.monotonic() - started < 5
+    with pytest.raises(ParseError) as raised:
+        parser.parse(path, limits=Limits(max_pages=100), on_page=lambda done, total: reported.append((done, total)))
+    assert raised.value.code == ErrorCode.TOO_MANY_PAGES
+    assert raised.value.message == "The PDF has 10,000 pages; at most 100 are allowed."
+    assert reported == []  # not even the start of a page count: nothing was read
 
 
 def test_a_file_over_the_size_limit_is_too_large(parser: PdfParser, article: Path) -> None:
@@ -279,22 +282,19 @@ def decompression_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_decompression_bomb_is_stopped_and_the_worker_lives_on(
     isolated: SubprocessParser, decompression_bomb: Path, article: Path
 ) -> None:
-    started = time.monotonic()
     code = code_of(isolated, decompression_bomb, Limits(max_memory_bytes=384 << 20, max_seconds=8))
 
-    assert code in {ErrorCode.TOO_LARGE, ErrorCode.TIMEOUT}
-    assert time.monotonic() - started < 9
+    assert code in {ErrorCode.TOO_LARGE, ErrorCode.TIMEOUT}  # stopped by the memory cap or the budget
     assert isolated.parse(article).page_count == 3, "the next document parses as if nothing happened"
 
 
 def test_an_xobject_fan_out_runs_out_of_time(isolated: SubprocessParser, tmp_path: Path, article: Path) -> None:
     """GIVEN a few KB of forms that draw each other 10 times, 7 deep (10 million draws a page) WHEN the
-    budget is one second THEN the job is killed at one second."""
+    budget is one second THEN the job is killed at one second (TIMEOUT: the template killed it at the
+    budget; the job's own checks between pages never come, a page takes minutes)."""
     path = pdfs.xobject_fan_out(tmp_path / "fan-out.pdf", depth=7, width=10, pages=30)
-    started = time.monotonic()
 
     assert code_of(isolated, path, Limits(max_seconds=1)) == ErrorCode.TIMEOUT
-    assert time.monotonic() - started < 4
     assert isolated.parse(article).page_count == 3
 
 
@@ -342,11 +342,9 @@ def test_after_a_file_that_failed_the_next_document_gets_a_fresh_process(
     assert isolated.parse(article, limits=one_second, reuse_key="team-c").page_count == 3
     kept = isolated.last_job_pid
     assert kept is not None
-    started = time.monotonic()
     with pytest.raises(ParseError) as raised:
         isolated.parse(fan_out, limits=one_second, reuse_key="team-c")  # same key and limits: the kept job
     assert raised.value.code == ErrorCode.TIMEOUT
-    assert time.monotonic() - started < 4
     with pytest.raises(ProcessLookupError):  # it was the one killed at the budget
         os.kill(kept, 0)
     assert isolated.parse(article, limits=one_second, reuse_key="team-c").page_count == 3

@@ -1,6 +1,8 @@
 """The Celery application; tasks live in each app's ``tasks.py``."""
 
+import logging
 import os
+import threading
 from typing import Any
 
 from celery import Celery, Task, signals
@@ -10,6 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrollkeeper.settings.base")
 app = Celery("scrollkeeper")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
 
 
 @signals.worker_init.connect
@@ -28,6 +32,26 @@ def _parse_in_lanes(**kwargs: Any) -> None:
     from documents.parsing import Lanes, use_lanes
 
     use_lanes(Lanes(settings.PARSE_LANES_DIR, settings.PARSE_LANES))
+
+
+@signals.worker_process_init.connect
+def _get_ready_for_the_first_task(**kwargs: Any) -> None:
+    """A new pool process gets its storage client and its parsing process ready in the background, so the
+    first document after a (re)start does not wait for them (~0.5 s: boto3 building its client, the
+    parser's template starting; measured in docs/architecture.md)."""
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+
+
+def warm_up() -> None:
+    """What the first task of a pool process would otherwise set up: the storage client and the parser."""
+    from core.storage import get_storage
+    from documents.parsing import ParserUnavailable, default_parser
+
+    get_storage()
+    try:
+        default_parser().start()
+    except ParserUnavailable:  # the first parse tries again, and fails its task in a way that is retried
+        logger.warning("The PDF parsing process did not start ahead of the first task", exc_info=True)
 
 
 @signals.task_prerun.connect

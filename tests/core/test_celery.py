@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.storage import get_storage
+from documents.parsing import default_parser
+from scrollkeeper.celery import warm_up
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,3 +34,17 @@ def test_embedded_tasks_run_without_broker_warnings(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("(1, 2)")
     assert "kombu" not in result.stderr, result.stderr
+
+
+def test_warm_up_makes_the_storage_client_and_starts_the_parser() -> None:
+    """What a new pool process does before its first task (in a thread of its own, see test_worker): the
+    storage client is made and cached, and the parser's template runs."""
+    get_storage.cache_clear()
+    parser = default_parser()
+    parser.close()
+    assert parser.template_pid is None
+
+    warm_up()
+
+    assert get_storage.cache_info().currsize == 1
+    assert parser.template_pid is not None

@@ -59,11 +59,11 @@ class Worker:
 
     def pool_processes(self) -> list[int]:
         """The prefork pool's processes: the main process's children."""
-        try:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
-        except FileNotFoundError:
-            return []
-        return [int(pid) for pid in children.split()]
+        return _children(self.process.pid)
+
+    def parsing_processes(self) -> list[int]:
+        """The parser's template processes (``documents.parsing.child``) among the pool's children."""
+        return [child for pool in self.pool_processes() for child in _children(pool) if _runs_the_parser(child)]
 
     def kill(self) -> None:
         """SIGKILL to the main process and its pool at once, as the OOM killer or a lost machine would."""
@@ -90,6 +90,20 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _runs_the_parser(pid: int) -> bool:
+    try:
+        return b"documents.parsing.child" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return False
 
 
 @pytest.fixture
@@ -278,6 +292,17 @@ def test_files_that_kill_the_parser_fail_while_the_worker_lives_on(
     assert [d.attempts for d in (fan_out_document, bomb_document, good_document)] == [1, 1, 1]
     assert worker.process.poll() is None, "the worker is still running"
     assert worker.pool_processes() == pool, "the same pool process parsed all three"
+
+
+# --- a pool process gets ready before its first task --------------------------------------------------
+
+
+def test_a_new_pool_process_starts_its_parsing_process_before_its_first_task(workers: Workers) -> None:
+    """GIVEN a worker that has been sent no task WHEN it starts THEN its pool process starts the parser's
+    template at once (``worker_process_init``), so the first document after a (re)start does not wait for it."""
+    worker = workers.start()
+
+    _wait_for(lambda: len(worker.parsing_processes()) == 1, "the pool process to start its parser", worker)
 
 
 # --- the setting the first test relies on ------------------------------------------------------------

@@ -13,6 +13,10 @@ class UserOut(serializers.ModelSerializer[User]):
         read_only_fields = fields
 
 
+class SessionOut(serializers.Serializer[None]):
+    user = UserOut(allow_null=True)
+
+
 class SignUpIn(serializers.Serializer[None]):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=256, trim_whitespace=False)

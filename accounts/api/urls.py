@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("csrf", views.CsrfApi.as_view(), name="auth-csrf"),
+    path("session", views.SessionApi.as_view(), name="auth-session"),
     path("me", views.MeApi.as_view(), name="auth-me"),
     path("signup", views.SignUpApi.as_view(), name="auth-signup"),
     path("verify-email", views.VerifyEmailApi.as_view(), name="auth-verify-email"),

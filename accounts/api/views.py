@@ -53,6 +53,18 @@ class CsrfApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class SessionApi(APIView):
+    """Who is signed in: the single-page app's first question, which a visitor's browser asks too. So it
+    answers 200 with ``user: null`` rather than 401, which a browser logs as an error on every page."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(responses=s.SessionOut, summary="The signed-in user, or null for a signed-out visitor")
+    def get(self, request: Request) -> Response:
+        user = request.user if isinstance(request.user, User) else None
+        return Response({"user": s.UserOut(user).data if user is not None else None})
+
+
 class MeApi(APIView):
     @extend_schema(responses=s.UserOut, summary="The signed-in user")
     def get(self, request: Request) -> Response:

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_OUT, TEAM, signedInRoutes, stubFetch } from './test/fetchStub';
+import { SESSION_SIGNED_OUT, TEAM, signedInRoutes, stubFetch } from './test/fetchStub';
 import { renderApp } from './test/render';
 
 describe('App routes', () => {
@@ -12,7 +12,7 @@ describe('App routes', () => {
   });
 
   it('sends / to the login page when signed out', async () => {
-    stubFetch({ 'GET /api/v1/auth/me': SIGNED_OUT });
+    stubFetch({ 'GET /api/v1/auth/session': SESSION_SIGNED_OUT });
     renderApp('/');
     expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/login$/);

@@ -64,10 +64,32 @@ def test_signup_verify_login_me_logout(api: APIClient, post: Post) -> None:
     assert response.status_code == 200
     assert api.get("/api/v1/auth/me").json()["display_name"] == "Ada"
 
+    assert api.get("/api/v1/auth/session").json()["user"]["email"] == "ada@example.org"
+
     assert post(api, "/api/v1/auth/logout").status_code == 204
     response = api.get("/api/v1/auth/me")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+    response = api.get("/api/v1/auth/session")
+    assert (response.status_code, response.json()) == (200, {"user": None})
+
+
+def test_the_session_check_answers_a_visitor_without_an_error(api: APIClient, user: User) -> None:
+    """The single-page app asks who is signed in on every first load, signed-out visitors' too: 200 and
+    ``user: null`` for them (a 401 would be logged in the browser's console), the user otherwise."""
+    response = api.get("/api/v1/auth/session")
+    assert (response.status_code, response.json()) == (200, {"user": None})
+
+    api.force_login(user)
+    response = api.get("/api/v1/auth/session")
+    assert response.status_code == 200
+    assert response.json()["user"] == {
+        "id": str(user.pk),
+        "email": user.email,
+        "display_name": user.display_name,
+        "email_verified": user.email_verified,
+        "date_joined": user.created_at.isoformat().replace("+00:00", "Z"),
+    }
 
 
 @pytest.mark.parametrize(

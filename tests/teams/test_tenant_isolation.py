@@ -42,6 +42,7 @@ WRITES = {"POST", "PUT", "PATCH"}
 
 PUBLIC_BY_DESIGN: dict[str, str] = {
     "/api/v1/auth/csrf": "sets the CSRF cookie the signed-out single-page app needs",
+    "/api/v1/auth/session": "tells the caller's own browser who is signed in there, if anyone",
     "/api/v1/auth/signup": "creating an account happens before there is one",
     "/api/v1/auth/verify-email": "authorised by the signed token from the e-mail",
     "/api/v1/auth/verify-email/resend": "says the same for every address; rate-limited",

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { ApiError, api } from './client';
+import { api } from './client';
 import type {
   ApiTokenList,
   DetailResponse,
@@ -8,6 +8,7 @@ import type {
   NewApiToken,
   PasswordChangeRequest,
   PasswordResetConfirmRequest,
+  Session,
   SignupRequest,
   User,
 } from './types';
@@ -21,14 +22,9 @@ export const authKeys = {
 
 // ---- Plain functions -------------------------------------------------------
 
-/** The signed-in user, or null when signed out. */
+/** The signed-in user, or null when signed out (the session check answers visitors without a 401). */
 export async function fetchMe(signal?: AbortSignal): Promise<User | null> {
-  try {
-    return await api.get<User>(`${AUTH}/me`, signal);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
-    throw error;
-  }
+  return (await api.get<Session>(`${AUTH}/session`, signal)).user;
 }
 
 export const signup = (body: SignupRequest) => api.post<User>(`${AUTH}/signup`, body);

@@ -147,6 +147,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user, or null for a signed-out visitor
+         * @description Who is signed in: the single-page app's first question, which a visitor's browser asks too. So it
+         *     answers 200 with ``user: null`` rather than 401, which a browser logs as an error on every page.
+         */
+        get: operations["auth_session_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/signup": {
         parameters: {
             query?: never;
@@ -1531,6 +1552,9 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "owner" | "admin" | "editor" | "viewer";
+        SessionOut: {
+            user: components["schemas"]["UserOut"] | null;
+        };
         SignUpInRequest: {
             /** Format: email */
             email: string;
@@ -1871,6 +1895,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DetailOut"];
+                };
+            };
+        };
+    };
+    auth_session_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
                 };
             };
         };

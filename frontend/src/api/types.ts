@@ -18,6 +18,7 @@ export interface ApiErrorBody {
 
 export type DetailResponse = Schemas['DetailOut'];
 export type User = Schemas['UserOut'];
+export type Session = Schemas['SessionOut'];
 export type ApiToken = Schemas['ApiTokenOut'];
 /** Only the create response carries the full secret. */
 export type NewApiToken = Schemas['ApiTokenCreatedOut'];

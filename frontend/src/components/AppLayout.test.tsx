@@ -9,7 +9,7 @@ describe('AppLayout', () => {
   it('logs out: posts logout, forgets the cached user and goes to plain /login', async () => {
     document.cookie = 'csrftoken=t';
     const requests = stubFetch({
-      'GET /api/v1/auth/me': { body: USER },
+      'GET /api/v1/auth/session': { body: { user: USER } },
       'POST /api/v1/auth/logout': { status: 204 },
     });
     const { user, queryClient } = renderApp('/library');

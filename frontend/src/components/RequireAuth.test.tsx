@@ -1,11 +1,19 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_OUT, TEAM, TEAM_DETAIL, USER, signedInRoutes, stubFetch } from '../test/fetchStub';
+import {
+  SESSION_SIGNED_OUT,
+  SIGNED_OUT,
+  TEAM,
+  TEAM_DETAIL,
+  USER,
+  signedInRoutes,
+  stubFetch,
+} from '../test/fetchStub';
 import { renderApp } from '../test/render';
 
 describe('RequireAuth', () => {
   it('sends signed-out visitors to /login?next=<where they were going>', async () => {
-    stubFetch({ 'GET /api/v1/auth/me': SIGNED_OUT });
+    stubFetch({ 'GET /api/v1/auth/session': SESSION_SIGNED_OUT });
     renderApp('/account?tab=tokens');
 
     expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
@@ -28,7 +36,10 @@ describe('RequireAuth', () => {
   });
 
   it('redirects to login when a request finds the session has expired', async () => {
-    stubFetch({ 'GET /api/v1/auth/me': { body: USER }, 'GET /api/v1/auth/tokens': SIGNED_OUT });
+    stubFetch({
+      'GET /api/v1/auth/session': { body: { user: USER } },
+      'GET /api/v1/auth/tokens': SIGNED_OUT,
+    });
     renderApp('/account');
 
     expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
@@ -38,9 +49,9 @@ describe('RequireAuth', () => {
   it('offers a retry when the session check cannot reach the server', async () => {
     let reachable = false;
     stubFetch({
-      'GET /api/v1/auth/me': () => {
+      'GET /api/v1/auth/session': () => {
         if (!reachable) throw new TypeError('Failed to fetch');
-        return { body: USER };
+        return { body: { user: USER } };
       },
       'GET /api/v1/teams': signedInRoutes()['GET /api/v1/teams'],
       [`GET /api/v1/teams/${TEAM.id}`]: { body: TEAM_DETAIL },

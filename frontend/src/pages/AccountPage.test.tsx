@@ -17,7 +17,7 @@ describe('AccountPage — API tokens', () => {
     document.cookie = 'csrftoken=t';
     let tokens: ApiToken[] = [];
     const requests = stubFetch({
-      'GET /api/v1/auth/me': { body: USER },
+      'GET /api/v1/auth/session': { body: { user: USER } },
       'GET /api/v1/auth/tokens': () => ({ body: { results: tokens } }),
       'POST /api/v1/auth/tokens': () => {
         tokens = [CI_TOKEN];
@@ -49,7 +49,7 @@ describe('AccountPage — API tokens', () => {
   it('copies the secret to the clipboard', async () => {
     document.cookie = 'csrftoken=t';
     stubFetch({
-      'GET /api/v1/auth/me': { body: USER },
+      'GET /api/v1/auth/session': { body: { user: USER } },
       'GET /api/v1/auth/tokens': { body: { results: [] } },
       'POST /api/v1/auth/tokens': { status: 201, body: { ...CI_TOKEN, token: 'sk_secret' } },
     });
@@ -67,7 +67,7 @@ describe('AccountPage — API tokens', () => {
     document.cookie = 'csrftoken=t';
     let tokens = [CI_TOKEN];
     const requests = stubFetch({
-      'GET /api/v1/auth/me': { body: USER },
+      'GET /api/v1/auth/session': { body: { user: USER } },
       'GET /api/v1/auth/tokens': () => ({ body: { results: tokens } }),
       [`DELETE /api/v1/auth/tokens/${CI_TOKEN.id}`]: () => {
         tokens = [];
@@ -91,7 +91,7 @@ describe('AccountPage — API tokens', () => {
   it('shows the server message for a wrong current password', async () => {
     document.cookie = 'csrftoken=t';
     stubFetch({
-      'GET /api/v1/auth/me': { body: USER },
+      'GET /api/v1/auth/session': { body: { user: USER } },
       'GET /api/v1/auth/tokens': { body: { results: [] } },
       'POST /api/v1/auth/password/change': {
         status: 400,

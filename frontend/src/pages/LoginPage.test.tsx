@@ -1,13 +1,13 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_OUT, TEAM, USER, apiError, signedInRoutes, stubFetch } from '../test/fetchStub';
+import { SESSION_SIGNED_OUT, TEAM, USER, apiError, signedInRoutes, stubFetch } from '../test/fetchStub';
 import { renderApp } from '../test/render';
 
 describe('LoginPage', () => {
   it('shows the server field errors under their inputs, wired for assistive tech', async () => {
     document.cookie = 'csrftoken=t';
     stubFetch({
-      'GET /api/v1/auth/me': SIGNED_OUT,
+      'GET /api/v1/auth/session': SESSION_SIGNED_OUT,
       'POST /api/v1/auth/login': {
         status: 400,
         body: apiError('invalid', 'Please correct the errors below.', {
@@ -34,7 +34,7 @@ describe('LoginPage', () => {
   it('offers to resend the verification e-mail when the address is not verified', async () => {
     document.cookie = 'csrftoken=t';
     const requests = stubFetch({
-      'GET /api/v1/auth/me': SIGNED_OUT,
+      'GET /api/v1/auth/session': SESSION_SIGNED_OUT,
       'POST /api/v1/auth/login': {
         status: 403,
         body: apiError('email_not_verified', 'Please verify your email address before logging in.'),
@@ -69,7 +69,7 @@ describe('LoginPage', () => {
     let finishLogin = () => {};
     const loginAnswered = new Promise<void>((resolve) => (finishLogin = resolve));
     stubFetch({
-      'GET /api/v1/auth/me': SIGNED_OUT,
+      'GET /api/v1/auth/session': SESSION_SIGNED_OUT,
       'POST /api/v1/auth/login': () => loginAnswered.then(() => ({ body: USER })),
     });
     const { user } = renderApp('/login?next=%2Faccount%3Ftab%3Dtokens');
@@ -88,7 +88,7 @@ describe('LoginPage', () => {
     document.cookie = 'csrftoken=t';
     stubFetch({
       ...signedInRoutes(),
-      'GET /api/v1/auth/me': SIGNED_OUT,
+      'GET /api/v1/auth/session': SESSION_SIGNED_OUT,
       'POST /api/v1/auth/login': { body: USER },
     });
     const { user } = renderApp('/login?next=%2F%2Fevil.example%2Fphish');

@@ -53,6 +53,9 @@ export const SIGNED_OUT: StubResponse = {
   body: apiError('not_authenticated', 'Authentication credentials were not provided.'),
 };
 
+/** The session check's answer for a signed-out visitor (200, not 401: see accounts.api.views.SessionApi). */
+export const SESSION_SIGNED_OUT: StubResponse = { body: { user: null } };
+
 export const USER = {
   id: '7d6c2c1e-8a44-4f7e-9a53-1f1b1c0b9a01',
   email: 'ada@example.com',
@@ -98,7 +101,7 @@ export const TEAM_DETAIL = {
 /** A signed-in USER whose one team is TEAM: enough for any page under /t/:teamId to load. */
 export function signedInRoutes(detail: object = TEAM_DETAIL): Record<string, Route> {
   return {
-    'GET /api/v1/auth/me': { body: USER },
+    'GET /api/v1/auth/session': { body: { user: USER } },
     'GET /api/v1/teams': { body: { results: [TEAM] } },
     [`GET /api/v1/teams/${TEAM.id}`]: { body: detail },
     // The library, where a team's pages start: empty.

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SIGNED_OUT, TEAM, USER, apiError, signedInRoutes, stubFetch } from '../../test/fetchStub';
+import { SESSION_SIGNED_OUT, TEAM, USER, apiError, signedInRoutes, stubFetch } from '../../test/fetchStub';
 import { renderApp } from '../../test/render';
 import { pendingInvitation } from '../../teams/pendingInvitation';
 import { LAB, LAB_DETAIL } from '../../teams/testData';
@@ -26,7 +26,7 @@ describe('AcceptInvitationPage', () => {
   });
 
   it('previews the invitation signed out, with log-in and sign-up links that come back here', async () => {
-    stubFetch({ 'GET /api/v1/auth/me': SIGNED_OUT, [PREVIEW]: { body: INVITATION } });
+    stubFetch({ 'GET /api/v1/auth/session': SESSION_SIGNED_OUT, [PREVIEW]: { body: INVITATION } });
     renderApp(PAGE);
 
     expect(await screen.findByRole('heading', { name: 'Join Optics Lab' })).toBeInTheDocument();
@@ -50,7 +50,7 @@ describe('AcceptInvitationPage', () => {
   it('logs in from the invitation and joins the team', async () => {
     let signedIn = false;
     const requests = stubFetch({
-      'GET /api/v1/auth/me': () => (signedIn ? { body: USER } : SIGNED_OUT),
+      'GET /api/v1/auth/session': () => ({ body: { user: signedIn ? USER : null } }),
       'POST /api/v1/auth/login': () => {
         signedIn = true;
         return { body: USER };
@@ -78,7 +78,7 @@ describe('AcceptInvitationPage', () => {
       'This invitation was sent to ada@example.com, and you are signed in as bob@example.com. ' +
       'Sign in with the invited address, or ask for an invitation to yours.';
     stubFetch({
-      'GET /api/v1/auth/me': { body: { ...USER, email: 'bob@example.com' } },
+      'GET /api/v1/auth/session': { body: { user: { ...USER, email: 'bob@example.com' } } },
       [PREVIEW]: { body: INVITATION },
       [ACCEPT]: { status: 403, body: apiError('invitation_email_mismatch', detail) },
       'POST /api/v1/auth/logout': { status: 204 },
@@ -125,7 +125,10 @@ describe('AcceptInvitationPage', () => {
       'scrollkeeper.pendingInvitation',
       JSON.stringify({ token: TOKEN, teamName: 'Optics Lab', email: USER.email }),
     );
-    stubFetch({ 'GET /api/v1/auth/me': SIGNED_OUT, [PREVIEW]: { body: { ...INVITATION, status } } });
+    stubFetch({
+      'GET /api/v1/auth/session': SESSION_SIGNED_OUT,
+      [PREVIEW]: { body: { ...INVITATION, status } },
+    });
     renderApp(PAGE);
 
     expect(await screen.findByRole('heading', { name: "This invitation can't be used" })).toBeInTheDocument();
@@ -136,7 +139,7 @@ describe('AcceptInvitationPage', () => {
 
   it("shows the server's detail for a broken link", async () => {
     stubFetch({
-      'GET /api/v1/auth/me': SIGNED_OUT,
+      'GET /api/v1/auth/session': SESSION_SIGNED_OUT,
       [PREVIEW]: { status: 400, body: apiError('invalid_token', 'This invitation link is not valid.') },
     });
     renderApp(PAGE);

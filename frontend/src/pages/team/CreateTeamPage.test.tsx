@@ -19,7 +19,7 @@ describe('CreateTeamPage', () => {
   it('is where a user without a team lands, and creates one', async () => {
     let created = false;
     const requests = stubFetch({
-      'GET /api/v1/auth/me': { body: USER },
+      'GET /api/v1/auth/session': { body: { user: USER } },
       'GET /api/v1/teams': () => ({ body: { results: created ? [{ ...LAB, role: 'owner' }] : [] } }),
       'POST /api/v1/teams': () => {
         created = true;
@@ -42,7 +42,7 @@ describe('CreateTeamPage', () => {
 
   it('shows the field error of a refused name', async () => {
     stubFetch({
-      'GET /api/v1/auth/me': { body: USER },
+      'GET /api/v1/auth/session': { body: { user: USER } },
       'GET /api/v1/teams': { body: { results: [TEAM] } },
       'POST /api/v1/teams': {
         status: 400,

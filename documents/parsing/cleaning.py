@@ -11,6 +11,9 @@ import re
 # pdfium writes U+FFFE where a line ended in a hyphen and joins the word across the break, so dropping
 # it de-hyphenates ("pack\ufffeages" -> "packages"), which is what search wants.
 MIN_VISIBLE_CHARS = 16
+MAX_LINE_CHARS = 500
+"""A one-line value (a title, an author, an outline entry) is cut at this length: producers put paragraphs
+there, and a hostile file megabytes, which every library page and reader would then carry."""
 """A page with fewer visible characters than this has (almost) no text, as far as the extractors go."""
 
 _UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -25,11 +28,15 @@ def clean_text(text: str) -> str:
     return _UNWANTED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def clean_line(value: object) -> str | None:
-    """A one-line value (metadata, outline title): cleaned, whitespace collapsed; None when nothing is left."""
+def clean_line(value: object, *, max_chars: int = MAX_LINE_CHARS) -> str | None:
+    """A one-line value (metadata, outline title): cleaned, whitespace collapsed, cut to ``max_chars`` with an
+    ellipsis; None when nothing is left."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", _UNWANTED.sub("", str(value))).strip()
+    # Only a bounded head is cleaned: what cleaning removes rarely runs to seven times what is kept.
+    text = _SPACES.sub(" ", _UNWANTED.sub("", str(value)[: 8 * max_chars])).strip()
+    if len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
     return text or None
 
 

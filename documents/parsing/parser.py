@@ -17,7 +17,7 @@ from typing import NamedTuple, Protocol
 
 import pypdf.errors
 
-from .cleaning import MIN_VISIBLE_CHARS, clean_line, clean_text, visible_char_count
+from .cleaning import MAX_LINE_CHARS, MIN_VISIBLE_CHARS, clean_line, clean_text, visible_char_count
 from .dates import parse_pdf_date
 from .engines import (
     CannotOpen,
@@ -47,6 +47,15 @@ HEADER_WINDOW = 1024
 _HEADER = re.compile(rb"%PDF-\d+\.\d+")
 IDENTIFIER_PAGES = 2
 """DOI and arXiv id are looked for on this many first pages (the paper's own; cited ones come later)."""
+MAX_NAMES = 100
+"""Authors and keywords kept of a document's metadata: what a library row or a detail page can show (a
+collaboration's paper may name thousands; a hostile file, millions)."""
+MAX_SUBJECT_CHARS = 2000
+MAX_WARNINGS = 50
+"""Warnings kept in the quality report; one more says how many were left out (a damaged file can give one
+a page)."""
+_NAME_LIST_CHARS = 100 * MAX_NAMES
+"""Of the author and keyword strings, what is split into names: enough for MAX_NAMES long ones."""
 
 
 class PdfParser(Protocol):
@@ -218,7 +227,7 @@ class _Parse:
             quality=QualityReport(
                 pages_without_text=[page.index for page in pages if not page.has_text_layer],
                 pages_by_extractor=dict(Counter(page.extractor for page in pages)),
-                warnings=self.warnings,
+                warnings=_at_most(self.warnings, MAX_WARNINGS),
             ),
             markup_annotations=self.markup_annotations,
         )
@@ -307,6 +316,12 @@ class _Parse:
             raise _CallerError(error) from error
 
 
+def _at_most(warnings: list[str], count: int) -> list[str]:
+    if len(warnings) <= count:
+        return warnings
+    return [*warnings[:count], f"… and {len(warnings) - count:,} more warnings."]
+
+
 def _within(outline: list[OutlineItem], page_count: int) -> list[OutlineItem]:
     """The outline with page indices past the last page -- a broken or foreign destination -- set to None."""
     return [
@@ -331,9 +346,9 @@ def _metadata(raw: RawMetadata) -> DocumentMetadata:
     title = clean_line(raw.get("title"))
     return DocumentMetadata(
         title=None if title is None or _FILE_NAME_TITLE.match(title) else title,
-        authors=_authors(clean_line(raw.get("author"))),
-        subject=clean_line(raw.get("subject")),
-        keywords=_unique(_LIST_SEPARATORS.split(clean_line(raw.get("keywords")) or "")),
+        authors=_authors(clean_line(raw.get("author"), max_chars=_NAME_LIST_CHARS)),
+        subject=clean_line(raw.get("subject"), max_chars=MAX_SUBJECT_CHARS),
+        keywords=_unique(_LIST_SEPARATORS.split(clean_line(raw.get("keywords"), max_chars=_NAME_LIST_CHARS) or "")),
         created_at=parse_pdf_date(clean_line(raw.get("created"))),
         creator=clean_line(raw.get("creator")),
         producer=clean_line(raw.get("producer")),
@@ -354,10 +369,12 @@ def _authors(value: str | None) -> list[str]:
 
 
 def _unique(values: Iterable[str]) -> list[str]:
-    """Non-empty values, stripped, first occurrence kept."""
+    """Non-empty values, stripped and cut to a line's length, first occurrence kept, at most MAX_NAMES."""
     seen: dict[str, None] = {}
     for value in values:
         value = value.strip(" ,;")
         if value:
-            seen.setdefault(value, None)
+            seen.setdefault(value if len(value) <= MAX_LINE_CHARS else value[: MAX_LINE_CHARS - 1] + "…", None)
+            if len(seen) == MAX_NAMES:
+                break
     return list(seen)

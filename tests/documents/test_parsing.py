@@ -33,7 +33,7 @@ from documents.parsing import (
     engines,
     parse_pdf,
 )
-from documents.parsing.cleaning import clean_text
+from documents.parsing.cleaning import clean_line, clean_text
 from documents.parsing.dates import parse_pdf_date
 from documents.parsing.engines import (
     CannotOpen,
@@ -46,7 +46,7 @@ from documents.parsing.engines import (
 )
 from documents.parsing.identifiers import find_arxiv_id, find_doi
 from documents.parsing.isolation import _error_for_exit
-from documents.parsing.parser import _authors
+from documents.parsing.parser import _at_most, _authors
 from tests.documents import pdfs
 
 ARTICLE_PAGES = [
@@ -221,6 +221,38 @@ def test_nul_and_lone_surrogates_are_stripped_from_metadata(parser: PdfParser, t
     assert metadata.title == "Null and void"
     assert metadata.authors == ["Ada Lovelace"]
     assert metadata.subject == "A"
+
+
+def test_metadata_and_outline_titles_are_cut_to_what_a_page_can_show(parser: PdfParser, tmp_path: Path) -> None:
+    """A file may carry megabytes of metadata and outline (a hostile one; or a collaboration's paper with
+    thousands of authors): each line is cut to 500 characters, authors and keywords to the first 100, the
+    subject to 2,000 characters -- so a library page never carries them."""
+    metadata = {
+        "/Title": "T" * 100_000,
+        "/Author": "; ".join(f"Author {number}" for number in range(5000)),
+        "/Keywords": ", ".join(f"kw{number}" for number in range(5000)),
+        "/Subject": "S " * 50_000,
+    }
+    path = pdfs.write_pdf(
+        tmp_path / "long.pdf", ["Body text."], metadata=metadata, outline=[pdfs.Bookmark("O" * 5000, 0)]
+    )
+
+    parsed = parser.parse(path)
+
+    assert parsed.metadata.title == "T" * 499 + "…"
+    assert parsed.metadata.authors == [f"Author {number}" for number in range(100)]
+    assert parsed.metadata.keywords == [f"kw{number}" for number in range(100)]
+    assert parsed.metadata.subject == ("S " * 1000)[:1999] + "…"
+    assert [item.title for item in parsed.outline] == ["O" * 499 + "…"]
+
+
+def test_a_line_is_cut_after_cleaning_and_warnings_after_fifty() -> None:
+    assert clean_line("\x00" * 70 + "kept", max_chars=10) == "kept", "what cleaning removes does not count"
+    assert clean_line("word " * 10, max_chars=10) == "word word…"
+    assert _at_most([f"Page {n}: unreadable" for n in range(1, 53)], 50)[-2:] == [
+        "Page 50: unreadable",
+        "… and 2 more warnings.",
+    ]
 
 
 def test_a_missing_file_is_the_callers_error(parser: PdfParser, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@ import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useCollections, useDocumentList, useTags, type DocumentFilters } from '../api/documents';
 import type { DocumentState, DocumentSummary } from '../api/types';
+import { Authors } from '../components/Authors';
 import { Button } from '../components/Button';
 import { SoftBreaks } from '../components/SoftBreaks';
 import { teamUrl } from '../teams/currentTeam';
@@ -250,7 +251,11 @@ function DocumentCard({
       {editing && (
         <DocumentEditDialog teamId={teamId} document={document} onClose={() => setEditing(false)} />
       )}
-      {document.authors.length > 0 && <p className="doc-authors">{document.authors.join(', ')}</p>}
+      {document.authors.length > 0 && (
+        <p className="doc-authors">
+          <Authors authors={document.authors} />
+        </p>
+      )}
       <p className="doc-meta">
         {document.state === 'ready' && total !== null && <span>{plural(total, 'page')}</span>}
         <span>

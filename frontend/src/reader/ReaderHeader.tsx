@@ -4,6 +4,7 @@ import type { ApiError } from '../api/client';
 import { getDownloadUrl } from '../api/documents';
 import type { DocumentDetail } from '../api/types';
 import { ExportMenu } from '../annotations/ExportMenu';
+import { Authors } from '../components/Authors';
 import { Button } from '../components/Button';
 import { DocumentEditDialog, useCanEditDocument } from '../library/DocumentEditDialog';
 import { VersionsButton } from '../library/VersionsDialog';
@@ -14,8 +15,6 @@ interface ReaderHeaderProps {
   libraryUrl: string;
   document: DocumentDetail | undefined;
 }
-
-const AUTHORS_SHOWN = 4;
 
 /** The document's title, authors and size, the way back to the library, the download and its details. */
 export function ReaderHeader({ teamId, libraryUrl, document }: ReaderHeaderProps) {
@@ -52,12 +51,7 @@ export function ReaderHeader({ teamId, libraryUrl, document }: ReaderHeaderProps
         <h1 title={document?.title}>{document?.title ?? 'Document'}</h1>
         {document && (
           <p className="reader-meta muted">
-            {authors.length > 0 && (
-              <span title={authors.length > AUTHORS_SHOWN ? authors.join(', ') : undefined}>
-                {authors.slice(0, AUTHORS_SHOWN).join(', ')}
-                {authors.length > AUTHORS_SHOWN && ` and ${authors.length - AUTHORS_SHOWN} more`}
-              </span>
-            )}
+            {authors.length > 0 && <Authors authors={authors} />}
             {pages != null && <span>{pages === 1 ? '1 page' : `${pages} pages`}</span>}
           </p>
         )}

@@ -11,10 +11,10 @@ import re
 # pdfium writes U+FFFE where a line ended in a hyphen and joins the word across the break, so dropping
 # it de-hyphenates ("pack\ufffeages" -> "packages"), which is what search wants.
 MIN_VISIBLE_CHARS = 16
+"""A page with fewer visible characters than this has (almost) no text, as far as the extractors go."""
 MAX_LINE_CHARS = 500
 """A one-line value (a title, an author, an outline entry) is cut at this length: producers put paragraphs
 there, and a hostile file megabytes, which every library page and reader would then carry."""
-"""A page with fewer visible characters than this has (almost) no text, as far as the extractors go."""
 
 _UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")

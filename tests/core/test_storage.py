@@ -229,3 +229,26 @@ def test_static_files_are_served_over_asgi_without_a_synchronous_iterator() -> N
 
     assert messages[0]["status"] == 200
     assert b"".join(message.get("body", b"") for message in messages[1:]).lstrip().startswith(b"/*")
+
+
+def test_the_storage_is_made_by_one_thread_at_a_time(settings: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """boto3's default session, which makes the S3 clients, is not thread-safe, and a worker's pool process
+    makes its storage in a warm-up thread while its first task may ask for it too: making it holds a lock."""
+    import core.storage
+
+    held: list[bool] = []
+
+    class Recording(LocalStorage):
+        def __init__(self, *, root: Path) -> None:
+            held.append(core.storage._making.locked())
+            super().__init__(root=root)
+
+    settings.USE_S3 = False
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("core.storage.local.LocalStorage", Recording)
+    get_storage.cache_clear()
+    try:
+        assert isinstance(get_storage(), Recording)
+    finally:
+        get_storage.cache_clear()
+    assert held == [True]

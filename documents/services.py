@@ -367,13 +367,28 @@ def uploads_clean_abandoned() -> int:
 # --- parsing -------------------------------------------------------------------------------------
 
 
+BACKLOG_PRIORITY = 6
+"""The broker priority of a team's documents beyond its share (0, the default, is served first)."""
+
+
+def parse_priority(document: Document) -> int:
+    """0 for a team's first ``PARSE_TEAM_SHARE`` queued documents, ``BACKLOG_PRIORITY`` for the rest: a
+    team that drops a hundred files makes another team's one paper wait for a few of them, not for all.
+
+    The Redis broker serves a queue's higher priorities first: kombu keeps a list per priority step and
+    takes from the first that is not empty."""
+    queued = Document.objects.filter(team_id=document.team_id, state=Document.State.QUEUED).count()
+    return 0 if queued <= settings.PARSE_TEAM_SHARE else BACKLOG_PRIORITY
+
+
 def _enqueue_parse(document: Document) -> None:
     from .tasks import parse_document
 
     event = progress_event(document)
     document_id = str(document.pk)
+    priority = parse_priority(document)
     send_on_commit(team_group(document.team_id), event)
-    transaction.on_commit(lambda: parse_document.delay(document_id))
+    transaction.on_commit(lambda: parse_document.apply_async((document_id,), priority=priority))
 
 
 @transaction.atomic

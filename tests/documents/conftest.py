@@ -49,14 +49,21 @@ def owner_client(owner: User) -> APIClient:
 def stored_document(team: Team, owner: User) -> Callable[..., Document]:
     """A document whose bytes are in storage, queued as an upload would leave it."""
 
-    def make(data: bytes, *, title: str = "Paper", uploaded_by: User | None = None, **fields: Any) -> Document:
+    def make(
+        data: bytes,
+        *,
+        title: str = "Paper",
+        uploaded_by: User | None = None,
+        in_team: Team | None = None,
+        **fields: Any,
+    ) -> Document:
         document = Document.objects.create(
-            team=team,
+            team=in_team or team,
             uploaded_by=uploaded_by or owner,
             title=title,
             filename=f"{title}.pdf",
             size=len(data),
-            storage_key=f"teams/{team.pk}/documents/{title}-{len(data)}.pdf",
+            storage_key=f"teams/{(in_team or team).pk}/documents/{title}-{len(data)}.pdf",
             **fields,
         )
         get_storage().upload_from(key=document.storage_key, fileobj=io.BytesIO(data), content_type="application/pdf")

@@ -25,10 +25,12 @@ from core.storage import get_storage
 from documents.events import team_group
 from documents.models import Document, Page
 from documents.services import (
+    BACKLOG_PRIORITY,
     TransientError,
     document_fail_unavailable,
     document_parse,
     documents_requeue_stalled,
+    parse_priority,
 )
 from documents.tasks import parse_document
 from teams.models import Team
@@ -109,6 +111,27 @@ def listener(team: Team) -> Iterator[GroupListener]:
 
 
 # --- a good document -------------------------------------------------------------------------------
+
+
+def test_a_teams_documents_beyond_its_share_are_queued_behind_other_teams(
+    stored_document: Callable[..., Document], owner: User, settings: Any
+) -> None:
+    """The broker priority of a new parse: 0 (first) while the team has at most PARSE_TEAM_SHARE documents
+    queued, lower beyond that; another team's document, and documents no longer queued, do not count.
+    (test_worker has a real worker serve them in that order.)"""
+    settings.PARSE_TEAM_SHARE = 2
+    stored_document(b"%PDF-1.7", title="Done", state=Document.State.READY)
+    priorities = []
+    for number in range(3):  # as uploads complete: each is queued, then its parse enqueued
+        priorities.append(parse_priority(stored_document(b"%PDF-1.7", title=f"Queued {number}")))
+    other = stored_document(b"%PDF-1.7", title="Elsewhere", in_team=make_team(owner=owner, name="Other lab"))
+
+    assert priorities == [0, 0, BACKLOG_PRIORITY]
+    assert parse_priority(other) == 0
+    Document.objects.filter(title="Queued 0").update(state=Document.State.PARSING)
+    assert parse_priority(stored_document(b"%PDF-1.7", title="Queued 3")) == BACKLOG_PRIORITY
+    Document.objects.filter(title__in=["Queued 1", "Queued 2"]).update(state=Document.State.READY)
+    assert parse_priority(stored_document(b"%PDF-1.7", title="Queued 4")) == 0, "the backlog went down to 2"
 
 
 def test_a_parsed_document_is_ready_with_its_pages_and_metadata(

@@ -21,10 +21,13 @@ import pytest
 from django.db import transaction
 from django.db.models import Count
 
+from accounts.models import User
 from bench import REPO_ROOT
 from documents.models import Document, Page
+from documents.services import parse_priority
 from documents.tasks import parse_document
 from tests.documents import pdfs
+from tests.factories import make_team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -147,7 +150,8 @@ class Workers:
         return worker
 
     def enqueue(self, document: Document) -> None:
-        parse_document.apply_async(args=(str(document.pk),), queue=self.queue)
+        """As ``documents.services`` enqueues a parse (with its priority), on this test's queue."""
+        parse_document.apply_async(args=(str(document.pk),), queue=self.queue, priority=parse_priority(document))
 
     def stop_all(self) -> None:
         for worker in self.started:
@@ -303,6 +307,29 @@ def test_a_new_pool_process_starts_its_parsing_process_before_its_first_task(wor
     worker = workers.start()
 
     _wait_for(lambda: len(worker.parsing_processes()) == 1, "the pool process to start its parser", worker)
+
+
+# --- one team's backlog, another team's paper --------------------------------------------------------
+
+
+def test_a_teams_backlog_waits_behind_another_teams_document(
+    workers: Workers, stored_document: Callable[..., Document], owner: User, settings: Any, tmp_path: Path
+) -> None:
+    """GIVEN a team that queued five documents, two of them within its share, then another team that queued
+    one WHEN a worker starts on them THEN it parses the other team's document right after the first team's
+    share, before the rest of that team's backlog."""
+    settings.PARSE_TEAM_SHARE = 2
+    paper = pdfs.write_pdf(tmp_path / "paper.pdf", ["A short paper."]).read_bytes()
+    for number in range(5):
+        workers.enqueue(stored_document(paper, title=f"Backlog {number}"))
+    other_team = make_team(owner=owner, name="Other lab")
+    workers.enqueue(stored_document(paper, title="Elsewhere", in_team=other_team))
+
+    worker = workers.start()
+    _wait_for(lambda: not Document.objects.exclude(state=Document.State.READY).exists(), "every parse", worker)
+
+    parsed = Document.objects.order_by("parsed_at").values_list("title", flat=True)
+    assert list(parsed) == ["Backlog 0", "Backlog 1", "Elsewhere", "Backlog 2", "Backlog 3", "Backlog 4"]
 
 
 # --- the setting the first test relies on ------------------------------------------------------------

@@ -221,8 +221,8 @@ PARSE_MAX_MEMORY_BYTES = env_int("PARSE_MAX_MEMORY_BYTES", 1024**3)
 PARSE_MAX_TEXT_CHARS = env_int("PARSE_MAX_TEXT_CHARS", 50_000_000)
 # A file that kills the worker this many times is failed instead of retried forever.
 PARSE_MAX_ATTEMPTS = 3
-# A team's first this many queued documents are parsed in turn with every other team's; the rest of its
-# backlog waits behind other teams' documents (documents.services.parse_priority).
+# A team's first this many queued documents take their turn with every other team's, first come, first
+# served; the rest of its backlog waits behind other teams' documents (documents.services.parse_priority).
 PARSE_TEAM_SHARE = env_int("PARSE_TEAM_SHARE", 8)
 # Where the worker spools each file while parsing it (the system's temporary folder by default).
 PARSE_TMP_DIR = env_str("PARSE_TMP_DIR") or None

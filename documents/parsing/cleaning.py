@@ -35,9 +35,12 @@ def clean_line(value: object, *, max_chars: int = MAX_LINE_CHARS) -> str | None:
         return None
     # Only a bounded head is cleaned: what cleaning removes rarely runs to seven times what is kept.
     text = _SPACES.sub(" ", _UNWANTED.sub("", str(value)[: 8 * max_chars])).strip()
-    if len(text) > max_chars:
-        text = text[: max_chars - 1].rstrip() + "…"
-    return text or None
+    return shorten(text, max_chars) or None
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """``text``, or its first ``max_chars - 1`` characters and an ellipsis."""
+    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 
 def visible_char_count(text: str, *, at_most: int) -> int:

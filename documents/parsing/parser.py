@@ -17,7 +17,7 @@ from typing import NamedTuple, Protocol
 
 import pypdf.errors
 
-from .cleaning import MAX_LINE_CHARS, MIN_VISIBLE_CHARS, clean_line, clean_text, visible_char_count
+from .cleaning import MAX_LINE_CHARS, MIN_VISIBLE_CHARS, clean_line, clean_text, shorten, visible_char_count
 from .dates import parse_pdf_date
 from .engines import (
     CannotOpen,
@@ -161,8 +161,7 @@ def _worth_a_second_reading(reading: _Reading | None) -> bool:
 
 def _say(message: str) -> str:
     """A message for people, safe to store: library errors may quote raw bytes of the file at length."""
-    cleaned = clean_line(message) or "unknown error"
-    return cleaned if len(cleaned) <= 300 else cleaned[:299] + "…"
+    return clean_line(message, max_chars=300) or "unknown error"
 
 
 class _Parse:
@@ -374,7 +373,7 @@ def _unique(values: Iterable[str]) -> list[str]:
     for value in values:
         value = value.strip(" ,;")
         if value:
-            seen.setdefault(value if len(value) <= MAX_LINE_CHARS else value[: MAX_LINE_CHARS - 1] + "…", None)
+            seen.setdefault(shorten(value, MAX_LINE_CHARS), None)
             if len(seen) == MAX_NAMES:
                 break
     return list(seen)

@@ -225,7 +225,7 @@ function DocumentCard({
   return (
     <li className={`doc doc-${document.state}`} aria-labelledby={titleId}>
       <div className="doc-head">
-        <h3 id={titleId} className="doc-title">
+        <h3 id={titleId} className="doc-title" title={document.title}>
           {document.state === 'ready' ? (
             <Link to={link}>
               <SoftBreaks text={document.title} />

@@ -26,6 +26,7 @@ from documents.events import user_group
 from documents.models import Document
 from documents.parsing import Limits, PdfMark
 from documents.realtime import send_on_commit
+from documents.selectors import document_brief_get
 from documents.services import parse_limits
 from teams.models import Membership
 from teams.selectors import team_scoped
@@ -299,7 +300,7 @@ def annotation_export_start(*, actor: Membership, document_id: UUID | str) -> An
     ``annotations.comment``)."""
     from .tasks import export_annotated_pdf
 
-    document = selectors.annotated_document_get(team=actor.team, document_id=document_id)
+    document = document_brief_get(team=actor.team, document_id=document_id)
     if document.state != Document.State.READY:
         raise ConflictError("This document is not ready yet.", code="document_not_ready")
     _check_pages(document)

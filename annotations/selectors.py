@@ -13,7 +13,6 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from documents.models import Document
 from teams.models import Team
 from teams.selectors import scoped_get, team_scoped
 
@@ -22,11 +21,6 @@ from .models import Annotation, AnnotationExport, Notification, Reply, Tombstone
 
 def _visible_to(user: User) -> Q:
     return Q(visibility=Annotation.Visibility.TEAM) | Q(author=user)
-
-
-def annotated_document_get(*, team: Team, document_id: UUID | str) -> Document:
-    """The team's document (404 for another team's); its state is the services' concern."""
-    return scoped_get(Document.objects.all(), team=team, pk=document_id)
 
 
 def annotation_list_for(

@@ -27,6 +27,7 @@ from core.exceptions import ApplicationError, ConflictError, PermissionDeniedErr
 from documents.events import document_group, user_group
 from documents.models import Document
 from documents.realtime import send_on_commit
+from documents.selectors import document_brief_get
 from teams.models import Membership
 from teams.roles import denial_detail, has_permission
 from teams.selectors import team_scoped
@@ -248,7 +249,7 @@ def _check_version(annotation: Annotation, version: int) -> None:
 
 
 def _ready_document(actor: Membership, document_id: UUID | str) -> Document:
-    document = selectors.annotated_document_get(team=actor.team, document_id=document_id)
+    document = document_brief_get(team=actor.team, document_id=document_id)
     _require_ready(document)
     return document
 

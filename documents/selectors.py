@@ -19,6 +19,10 @@ ORDERINGS = {
     "-title": ("-title_sort", "-id"),
 }
 
+# Only the detail shows these: a manual's outline alone runs to ~100 KB, read and decoded for nothing in
+# a list of 50 (or anywhere else a document is only looked up).
+DETAIL_ONLY_FIELDS = ("outline", "metadata")
+
 
 def document_list(
     *,
@@ -28,7 +32,8 @@ def document_list(
     collection_id: UUID | None = None,
     uploader_id: UUID | None = None,
 ) -> QuerySet[Document]:
-    documents = team_scoped(Document.objects.annotate(title_sort=Lower("title")), team=team)
+    """What the library lists: without ``DETAIL_ONLY_FIELDS``."""
+    documents = _with_labels(team_scoped(Document.objects.annotate(title_sort=Lower("title")), team=team))
     if state:
         documents = documents.filter(state=state)
     if tag:
@@ -37,14 +42,26 @@ def document_list(
         documents = documents.filter(collections__id=collection_id)
     if uploader_id:
         documents = documents.filter(uploaded_by_id=uploader_id)
+    return documents.defer(*DETAIL_ONLY_FIELDS)
+
+
+def document_get(*, team: Team, document_id: UUID | str) -> Document:
+    """The whole document, as its detail shows it."""
+    return scoped_get(_with_labels(Document.objects.all()), team=team, pk=document_id)
+
+
+def document_brief_get(*, team: Team, document_id: UUID | str) -> Document:
+    """The team's document (404 for another team's) to look at its state, file or version: one query,
+    without its labels or ``DETAIL_ONLY_FIELDS``."""
+    return scoped_get(Document.objects.defer(*DETAIL_ONLY_FIELDS), team=team, pk=document_id)
+
+
+def _with_labels(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """With who uploaded it, its tags and its collections, as both the list and the detail show them."""
     return documents.select_related("uploaded_by").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name")),
         Prefetch("collections", queryset=Collection.objects.only("id", "name")),
     )
-
-
-def document_get(*, team: Team, document_id: UUID | str) -> Document:
-    return scoped_get(document_list(team=team), team=team, pk=document_id)
 
 
 def page_list(*, document: Document, start: int = 0, stop: int | None = None) -> QuerySet[Page]:
@@ -54,10 +71,9 @@ def page_list(*, document: Document, start: int = 0, stop: int | None = None) ->
 
 def version_list(*, team: Team, document_id: UUID | str) -> QuerySet[DocumentVersion]:
     """Every version of the team's document (404 for another team's), newest first."""
-    document = scoped_get(Document.objects.all(), team=team, pk=document_id)
-    return (
-        DocumentVersion.objects.filter(document=document).select_related("uploaded_by", "document").order_by("-number")
-    )
+    document = document_brief_get(team=team, document_id=document_id)
+    # Through the related manager, each version's ``document`` is the one just read: no join.
+    return document.versions.select_related("uploaded_by").order_by("-number")
 
 
 def version_get(*, team: Team, document_id: UUID | str, number: int) -> DocumentVersion:

@@ -25,6 +25,7 @@ from annotations.models import AnchorStatus, Annotation, AnnotationExport
 from core.api.pagination import CursorPagination
 from core.exceptions import ApplicationError
 from core.storage import get_storage
+from documents.selectors import document_brief_get
 from teams.api.base import TeamScopedApi
 
 from . import serializers as s
@@ -73,7 +74,7 @@ class AnnotationListCreateApi(TeamScopedApi):
     )
     def get(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
         filters = _valid(s.ListFilterIn, request.query_params)
-        selectors.annotated_document_get(team=self.team, document_id=document_id)
+        document_brief_get(team=self.team, document_id=document_id)
         changes = selectors.annotation_changes_for(
             user=self.user,
             team=self.team,
@@ -236,7 +237,7 @@ class AnnotationExportApi(TeamScopedApi):
                 "from …/annotations/exports/{id} when it is ready.",
                 code="export_is_a_job",
             )
-        document = selectors.annotated_document_get(team=self.team, document_id=document_id)
+        document = document_brief_get(team=self.team, document_id=document_id)
         annotations = selectors.annotation_list_for(user=self.user, team=self.team, document_id=document_id)
         name = slugify(document.title)[:80] or "document"
         if export == "markdown":

@@ -139,8 +139,12 @@ class DocumentDetailApi(TeamScopedApi):
 
     @extend_schema(responses=s.DocumentDetailOut, summary="A document with its metadata and outline")
     def get(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
-        document = selectors.document_get(team=self.team, document_id=document_id)
-        return _cached(request, _etag(document, "detail"), lambda: s.DocumentDetailOut(document).data)
+        document = selectors.document_brief_get(team=self.team, document_id=document_id)
+        return _cached(
+            request,
+            _etag(document, "detail"),
+            lambda: s.DocumentDetailOut(selectors.document_get(team=self.team, document_id=document_id)).data,
+        )
 
     @extend_schema(request=s.DocumentUpdateIn, responses=s.DocumentDetailOut, summary="Rename, tag or file")
     def patch(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
@@ -183,7 +187,7 @@ class DocumentPagesApi(TeamScopedApi):
         window.is_valid(raise_exception=True)
         start = window.validated_data["start"]
         stop = min(window.validated_data.get("stop") or start + PAGES_PER_REQUEST, start + PAGES_PER_REQUEST)
-        document = selectors.document_get(team=self.team, document_id=document_id)
+        document = selectors.document_brief_get(team=self.team, document_id=document_id)
         return _cached(
             request,
             _etag(document, "pages", start, stop),
@@ -202,7 +206,7 @@ class DocumentDownloadApi(TeamScopedApi):
         summary="A short-lived URL of the PDF itself",
     )
     def get(self, request: Request, team_id: UUID, document_id: UUID) -> Response:
-        document = selectors.document_get(team=self.team, document_id=document_id)
+        document = selectors.document_brief_get(team=self.team, document_id=document_id)
         inline = request.query_params.get("inline") in {"1", "true"}
         url = get_storage().download_url(
             key=document.storage_key,

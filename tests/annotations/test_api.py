@@ -4,6 +4,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotations import services
@@ -42,6 +44,18 @@ def test_an_editor_highlights_and_gets_the_annotation_back(lab: Lab, document: D
     assert body["author"] == {"id": str(lab.editor.user_id), "name": "Ed Editor", "email": lab.editor.user.email}
     assert body["mentions"] == [str(lab.admin.user_id)]
     assert (body["assignee"], body["resolved_at"], body["resolved_by"], body["replies"]) == (None, None, None, [])
+
+
+def test_creating_and_listing_do_not_read_the_documents_outline(lab: Lab, document: Document) -> None:
+    # Every annotation request looks the document up; a manual's outline alone runs to ~100 KB.
+    client = lab.client(Role.EDITOR)
+    with CaptureQueriesContext(connection) as requests:
+        assert _create(lab, document).status_code == 201
+        assert client.get(_url(lab, document)).status_code == 200
+    read = " ".join(query["sql"] for query in requests.captured_queries)
+    assert '"documents_document"."id"' in read
+    assert '"documents_document"."outline"' not in read
+    assert '"documents_document"."metadata"' not in read
 
 
 def test_a_viewer_comments_but_may_not_highlight(lab: Lab, document: Document) -> None:

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 import requests
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from core.storage import get_storage
@@ -87,8 +89,12 @@ def test_list_query_count_does_not_grow_with_documents(
     for index in range(12):
         document = stored_document(PDF + b" " * index, title=f"Doc {index}")
         document.tags.create(team=team, name=f"tag {index}")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(9) as listing:
         assert len(owner_client.get(_url(team)).json()["results"]) == 12
+    # The list shows neither outlines nor metadata, so it does not read them (a manual's outline: ~100 KB).
+    read = " ".join(query["sql"] for query in listing.captured_queries)
+    assert '"documents_document"."outline"' not in read
+    assert '"documents_document"."metadata"' not in read
 
 
 def test_tags_and_collections_filter_and_edit(owner_client: APIClient, team: Team, ready: Document) -> None:
@@ -147,6 +153,26 @@ def test_detail_has_an_etag_and_answers_304(owner_client: APIClient, team: Team,
     changed = owner_client.get(_url(team, f"/{ready.pk}"), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed.json()["title"] == "Changed"
+
+
+def test_only_a_fresh_detail_reads_the_outline(owner_client: APIClient, team: Team, ready: Document) -> None:
+    outline = [{"title": "Introduction", "page_index": 0, "children": []}]
+    Document.objects.filter(pk=ready.pk).update(outline=outline)
+    url = _url(team, f"/{ready.pk}")
+
+    def outline_read(path: str, query: dict[str, Any] | None = None, *, etag: str = "") -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_client.get(path, query, HTTP_IF_NONE_MATCH=etag).status_code in {200, 304}
+        return any('"documents_document"."outline"' in query["sql"] for query in queries.captured_queries)
+
+    assert outline_read(url)
+    assert owner_client.get(url).json()["outline"] == outline
+    etag = owner_client.get(url)["ETag"]
+    # The 304, the reader's pages and the download look the document up without it (~100 KB for a manual).
+    assert not outline_read(url, etag=etag)
+    assert not outline_read(f"{url}/pages", {"start": 0})
+    assert not outline_read(f"{url}/download")
+    assert not outline_read(f"{url}/versions")
 
 
 def test_pages_in_windows(owner_client: APIClient, team: Team, ready: Document) -> None:

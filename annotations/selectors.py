@@ -13,6 +13,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from documents.selectors import detail_only_fields
 from teams.models import Team
 from teams.selectors import scoped_get, team_scoped
 
@@ -129,9 +130,8 @@ def annotation_get_for(
     annotations = Annotation.objects.filter(_visible_to(user), document_id=document_id)
     if for_update:
         annotations = annotations.select_for_update(of=("self",))
-    return scoped_get(
-        annotations.select_related("author", "assignee", "resolved_by", "document"), team=team, pk=annotation_id
-    )
+    annotations = annotations.select_related("author", "assignee", "resolved_by", "document")
+    return scoped_get(annotations.defer(*detail_only_fields("document")), team=team, pk=annotation_id)
 
 
 def annotation_with_thread(annotation: Annotation) -> Annotation:
@@ -174,7 +174,7 @@ def annotation_export_list_for(*, user: User, team: Team, document_id: UUID | st
     annotations, so nobody else's is ever listed (or found)."""
     cutoff = timezone.now() - timedelta(seconds=settings.ANNOTATIONS_EXPORT_EXPIRES)
     exports = AnnotationExport.objects.filter(requested_by=user, document_id=document_id, created_at__gte=cutoff)
-    return team_scoped(exports, team=team).select_related("document")
+    return team_scoped(exports, team=team).select_related("document").defer(*detail_only_fields("document"))
 
 
 def annotation_export_get_for(
@@ -192,4 +192,8 @@ def notification_list_for(*, user: User, team: Team) -> QuerySet[Notification]:
     notifications = team_scoped(
         Notification.objects.filter(recipient=user, annotation__visibility=Annotation.Visibility.TEAM), team=team
     )
-    return notifications.select_related("actor", "reply", "annotation__document").order_by("-created_at", "-id")
+    return (
+        notifications.select_related("actor", "reply", "annotation__document")
+        .defer(*detail_only_fields("annotation__document"))
+        .order_by("-created_at", "-id")
+    )

@@ -27,7 +27,7 @@ from core.exceptions import ApplicationError, ConflictError, PermissionDeniedErr
 from documents.events import document_group, user_group
 from documents.models import Document
 from documents.realtime import send_on_commit
-from documents.selectors import document_brief_get
+from documents.selectors import detail_only_fields, document_brief_get
 from teams.models import Membership
 from teams.roles import denial_detail, has_permission
 from teams.selectors import team_scoped
@@ -644,6 +644,7 @@ def notification_send_digests(*, now: datetime | None = None) -> int:
                 due.filter(recipient_id=recipient_id)
                 .select_for_update(of=("self",), skip_locked=True)
                 .select_related("recipient", "actor", "reply", "annotation__document", "team")
+                .defer(*detail_only_fields("annotation__document"))
                 .order_by("created_at", "id")
             )
             if not notifications:

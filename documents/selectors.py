@@ -24,6 +24,12 @@ ORDERINGS = {
 DETAIL_ONLY_FIELDS = ("outline", "metadata")
 
 
+def detail_only_fields(via: str) -> tuple[str, ...]:
+    """``DETAIL_ONLY_FIELDS`` as ``defer()`` names them on a document joined through ``via``
+    (``"document"``, ``"annotation__document"``)."""
+    return tuple(f"{via}__{name}" for name in DETAIL_ONLY_FIELDS)
+
+
 def document_list(
     *,
     team: Team,

@@ -46,14 +46,20 @@ def test_an_editor_highlights_and_gets_the_annotation_back(lab: Lab, document: D
     assert (body["assignee"], body["resolved_at"], body["resolved_by"], body["replies"]) == (None, None, None, [])
 
 
-def test_creating_and_listing_do_not_read_the_documents_outline(lab: Lab, document: Document) -> None:
-    # Every annotation request looks the document up; a manual's outline alone runs to ~100 KB.
-    client = lab.client(Role.EDITOR)
+def test_annotation_requests_do_not_read_the_documents_outline(lab: Lab, document: Document) -> None:
+    # Each of them looks the document up or joins it; a manual's outline alone runs to ~100 KB.
+    editor, owner = lab.client(Role.EDITOR), lab.client(Role.OWNER)
     with CaptureQueriesContext(connection) as requests:
-        assert _create(lab, document).status_code == 201
-        assert client.get(_url(lab, document)).status_code == 200
+        created = _create(lab, document, body="@Olga Owner, see this")
+        assert created.status_code == 201
+        annotation = _url(lab, document, f"/{created.json()['id']}")
+        assert editor.get(_url(lab, document)).status_code == 200
+        assert editor.patch(annotation, {"version": 1, "color": "blue"}, format="json").status_code == 200
+        assert editor.post(f"{annotation}/replies", {"body": "and this"}, format="json").status_code == 201
+        assert owner.get(lab.url("/notifications")).json()["results"]
+        assert editor.post(_url(lab, document, "/exports"), {"format": "pdf"}, format="json").status_code == 202
     read = " ".join(query["sql"] for query in requests.captured_queries)
-    assert '"documents_document"."id"' in read
+    assert '"documents_document"."title"' in read
     assert '"documents_document"."outline"' not in read
     assert '"documents_document"."metadata"' not in read
 

@@ -242,6 +242,18 @@ describe('ReaderPage', () => {
     expect(outline).not.toBeVisible();
   });
 
+  it('gives the pages the focus for the keys, without a focus ring framing the document', async () => {
+    const focus = vi.spyOn(HTMLElement.prototype, 'focus');
+    stubFetch(routes({}));
+    renderApp(READER_PATH);
+
+    const pages = await screen.findByRole('region', { name: 'Document pages' });
+    expect(pages).toHaveFocus();
+    // Opened from a link, nothing clicked yet, the browser would otherwise ring this focus.
+    const call = focus.mock.contexts.indexOf(pages);
+    expect(focus.mock.calls[call]).toEqual([{ preventScroll: true, focusVisible: false }]);
+  });
+
   it('changes the zoom from the menu and the buttons', async () => {
     stubFetch(routes({}));
     const { user } = renderApp(READER_PATH);

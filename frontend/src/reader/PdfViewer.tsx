@@ -29,6 +29,8 @@ interface PdfViewerProps {
 }
 
 const OUTLINE_ID = 'reader-outline';
+// `focusVisible` is in current Chrome and Firefox, not yet in TypeScript's DOM types.
+const OPENING_FOCUS: FocusOptions & { focusVisible?: boolean } = { preventScroll: true, focusVisible: false };
 // Pages within one screen of the viewport are drawn; beyond three screens their canvases are freed.
 const NEAR = '100% 0px';
 const KEEP = '300% 0px';
@@ -162,8 +164,9 @@ export function PdfViewer(props: PdfViewerProps) {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
-  // Page Up/Down and the arrow keys scroll the pages as soon as the document opens.
-  useEffect(() => viewportRef.current?.focus({ preventScroll: true }), []);
+  // Page Up/Down and the arrow keys scroll the pages as soon as the document opens. No focus ring for
+  // this focus nobody asked for: opened from a link, it framed the whole document (Tab still shows rings).
+  useEffect(() => viewportRef.current?.focus(OPENING_FOCUS), []);
 
   // pdf.js's text selection: while dragging, the layer's end-of-content block stretches so the
   // selection doesn't jump to the end of the page when the pointer leaves the text.

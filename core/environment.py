@@ -23,7 +23,10 @@ def describe_backends() -> list[str]:
             "Background tasks: run in-process, no worker (embedded; set REDIS_URL for Celery)",
         ]
     if settings.USE_S3:
-        storage_line = f"Storage: S3 bucket {settings.S3_BUCKET} at {settings.S3_ENDPOINT_URL or 'AWS'}"
+        storage_line = (
+            f"Storage: S3 bucket {settings.S3_BUCKET} at {settings.S3_ENDPOINT_URL or 'AWS'} "
+            "(`manage.py storage_setup` makes it and lets browsers upload to it)"
+        )
     else:
         storage_line = f"Storage: local files under {settings.MEDIA_ROOT} (embedded; set S3_BUCKET and S3_*)"
     if settings.EMAIL_BACKEND == "core.mail.ConsoleBackend":

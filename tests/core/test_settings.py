@@ -64,4 +64,6 @@ def test_real_services_are_named_when_configured() -> None:
     lines = "\n".join(describe_backends())
     assert "PostgreSQL" in lines
     assert "Redis channel layer" in lines
+    assert f"S3 bucket {settings.S3_BUCKET}" in lines
+    assert "storage_setup" in lines  # the bucket and its CORS rules are not made by serving
     assert settings.CELERY_TASK_ALWAYS_EAGER is False

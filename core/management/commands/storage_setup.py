@@ -1,6 +1,7 @@
 """`manage.py storage_setup`: make the S3 bucket ready for browsers that upload to it directly."""
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from botocore.exceptions import ClientError
 from django.conf import settings
@@ -13,6 +14,21 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import CORSConfigurationTypeDef
 
 EXPOSED_HEADERS = ["ETag", "Content-Range", "Accept-Ranges", "Content-Length"]
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def site_origins() -> list[str]:
+    """``SITE_URL`` and ``CSRF_TRUSTED_ORIGINS``. A loopback origin comes under each of its names: the
+    browser sends the one typed, and ``make run`` prints localhost where ``SITE_URL`` says 127.0.0.1."""
+    origins: dict[str, None] = {}
+    for origin in [settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS]:
+        url = urlsplit(origin)
+        if url.hostname in {"localhost", "127.0.0.1", "::1"}:
+            port = f":{url.port}" if url.port else ""
+            origins.update(dict.fromkeys(f"{url.scheme}://{name}{port}" for name in LOOPBACK_NAMES))
+        else:
+            origins[origin] = None
+    return list(origins)
 
 
 def cors_rules(origins: list[str]) -> "CORSConfigurationTypeDef":
@@ -39,7 +55,8 @@ class Command(BaseCommand):
             "--origin",
             action="append",
             dest="origins",
-            help="An origin browsers use the site from (repeatable); default: SITE_URL and CSRF_TRUSTED_ORIGINS.",
+            help="An origin browsers use the site from (repeatable); default: SITE_URL and CSRF_TRUSTED_ORIGINS "
+            "(a loopback one under each of its names).",
         )
 
     def handle(self, *args: Any, origins: list[str] | None, **options: Any) -> None:
@@ -53,7 +70,7 @@ class Command(BaseCommand):
         except ClientError:
             client.create_bucket(Bucket=bucket)
             self.stdout.write(f"Created bucket {bucket}.")
-        allowed = origins or list(dict.fromkeys([settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS]))
+        allowed = origins or site_origins()
         try:
             client.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors_rules(allowed))
         except ClientError as exc:

@@ -254,6 +254,26 @@ describe('ReaderPage', () => {
     expect(focus.mock.calls[call]).toEqual([{ preventScroll: true, focusVisible: false }]);
   });
 
+  it('stays open while the rest of a large file streams in after the document opened', async () => {
+    // pdf.js reads a large file's end by a range request and opens it from there, while the whole
+    // file keeps downloading and reporting progress.
+    let progress: ((loaded: number, total: number | null) => void) | undefined;
+    engine.open.mockImplementation(
+      (_url: string, onProgress?: (loaded: number, total: number | null) => void) => {
+        progress = onProgress;
+        return { promise: Promise.resolve(fakePdf(3)), destroy: vi.fn(async () => {}) };
+      },
+    );
+    stubFetch(routes({}));
+    renderApp(READER_PATH);
+
+    expect(await screen.findByRole('toolbar', { name: 'Reader' })).toBeInTheDocument();
+    act(() => progress?.(1_000_000, 1_278_455));
+    act(() => progress?.(1_278_455, 1_278_455));
+    expect(screen.getByRole('toolbar', { name: 'Reader' })).toBeInTheDocument();
+    expect(screen.queryByRole('progressbar', { name: 'Loading the PDF' })).not.toBeInTheDocument();
+  });
+
   it('changes the zoom from the menu and the buttons', async () => {
     stubFetch(routes({}));
     const { user } = renderApp(READER_PATH);

@@ -34,7 +34,10 @@ export function usePdfDocument(teamId: string, documentId: string) {
       const [engine, { url }] = await Promise.all([loadEngine(), getDownloadUrl(teamId, documentId, true)]);
       if (!active) throw new Error('unmounted');
       const loading = engine.open(url, (loaded, total) => {
-        if (active) setState({ status: 'loading', loaded, total });
+        // The rest of the file keeps streaming in after the document opened (its end came first, by a
+        // range request): progress only ever updates the loading state, never replaces the document.
+        if (active)
+          setState((now) => (now.status === 'loading' ? { status: 'loading', loaded, total } : now));
       });
       destroy = loading.destroy;
       try {

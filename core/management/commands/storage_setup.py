@@ -23,7 +23,7 @@ def site_origins() -> list[str]:
     origins: dict[str, None] = {}
     for origin in [settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS]:
         url = urlsplit(origin)
-        if url.hostname in {"localhost", "127.0.0.1", "::1"}:
+        if url.hostname in {name.strip("[]") for name in LOOPBACK_NAMES}:
             port = f":{url.port}" if url.port else ""
             origins.update(dict.fromkeys(f"{url.scheme}://{name}{port}" for name in LOOPBACK_NAMES))
         else:
